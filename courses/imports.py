@@ -1,0 +1,236 @@
+"""Importing rosters and assessment results from CSV or XLSX.
+
+Every import runs inside one transaction. A dry run does all the work, reports it, and rolls back, so the
+preview a teacher sees is exactly what confirming will do; a real run with any row error writes nothing.
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, Group
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import load_workbook
+
+from courses.models import AssessmentResult, Cohort, CourseAssessment, CoursePage, Enrolment
+from courses.services import enrol_student, record_assessment_result
+
+#: Accepted column headers, English or Chinese, mapped to field names.
+HEADER_ALIASES = {
+    "student_number": "student_number",
+    "student number": "student_number",
+    "学号": "student_number",
+    "family_name": "family_name",
+    "family name": "family_name",
+    "姓": "family_name",
+    "given_name": "given_name",
+    "given name": "given_name",
+    "名": "given_name",
+    "email": "email",
+    "邮箱": "email",
+    "assessment": "assessment",
+    "考核": "assessment",
+    "考核项目": "assessment",
+    "score": "score",
+    "成绩": "score",
+    "分数": "score",
+}
+ROSTER_COLUMNS = ("student_number", "family_name", "given_name")
+RESULT_COLUMNS = ("student_number", "assessment", "score")
+
+
+class ImportFileError(ValidationError):
+    """The file as a whole cannot be read (wrong type, too large, missing columns)."""
+
+
+@dataclass
+class ImportRow:
+    line: int
+    values: dict[str, str]
+    action: str = ""
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportReport:
+    rows: list[ImportRow]
+    dry_run: bool
+    applied: bool = False
+
+    @property
+    def error_rows(self) -> list[ImportRow]:
+        return [row for row in self.rows if row.errors]
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.error_rows
+
+    def count(self, action: str) -> int:
+        return sum(1 for row in self.rows if row.action == action and not row.errors)
+
+
+ACTION_LABELS = {
+    "create": gettext_lazy("new"),
+    "update": gettext_lazy("corrected"),
+    "unchanged": gettext_lazy("unchanged"),
+}
+
+
+def read_table(*, name: str, content: bytes, required: tuple[str, ...]) -> list[ImportRow]:
+    """Parse CSV (UTF-8 or GB18030, as Chinese Excel saves it) or XLSX into rows keyed by field name."""
+    if len(content) > settings.KESAI_IMPORT_MAX_BYTES:
+        raise ImportFileError(_("The file is larger than %(mb)s MB.") % {"mb": settings.KESAI_IMPORT_MAX_BYTES >> 20})
+    lowered = name.lower()
+    if lowered.endswith(".xlsx"):
+        if not content.startswith(b"PK"):
+            raise ImportFileError(_("This file is not a real XLSX workbook."))
+        table = _xlsx_rows(content)
+    elif lowered.endswith(".csv"):
+        table = _csv_rows(content)
+    else:
+        raise ImportFileError(_("Upload a .csv or .xlsx file."))
+    if not table:
+        raise ImportFileError(_("The file is empty."))
+    header = [HEADER_ALIASES.get(str(cell or "").strip().lower(), str(cell or "").strip().lower()) for cell in table[0]]
+    missing = [column for column in required if column not in header]
+    if missing:
+        raise ImportFileError(_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})
+    rows = []
+    for line, cells in enumerate(table[1:], start=2):
+        values = {
+            key: str(cells[i]).strip() if i < len(cells) and cells[i] is not None else ""
+            for i, key in enumerate(header)
+        }
+        if any(values.values()):
+            rows.append(ImportRow(line=line, values=values))
+    if len(rows) > settings.KESAI_IMPORT_MAX_ROWS:
+        raise ImportFileError(_("The file has more than %(n)s rows.") % {"n": settings.KESAI_IMPORT_MAX_ROWS})
+    return rows
+
+
+def _csv_rows(content: bytes) -> list[list[str]]:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return list(csv.reader(io.StringIO(text)))
+    raise ImportFileError(_("The CSV file is neither UTF-8 nor GB18030 text."))
+
+
+def _xlsx_rows(content: bytes) -> list[list]:
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many types for damaged files
+        raise ImportFileError(_("The workbook cannot be opened: %(error)s") % {"error": error}) from error
+    sheet = workbook.worksheets[0]
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    workbook.close()
+    return rows
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _run(rows: list[ImportRow], apply_row, *, dry_run: bool) -> ImportReport:
+    report = ImportReport(rows=rows, dry_run=dry_run)
+    try:
+        with transaction.atomic():
+            for row in rows:
+                try:
+                    with transaction.atomic():
+                        row.action = apply_row(row)
+                except ValidationError as error:
+                    row.errors.extend(error.messages)
+            if dry_run or not report.is_valid:
+                raise _Rollback
+    except _Rollback:
+        return report
+    report.applied = True
+    return report
+
+
+def import_roster(*, cohort: Cohort, rows: list[ImportRow], enrolled_on: date, dry_run: bool = True) -> ImportReport:
+    """Create student accounts (user name = student number) and enrol them in the cohort."""
+    user_model = get_user_model()
+    student_group = Group.objects.filter(name=settings.KESAI_STUDENT_GROUP).first()
+    seen: set[str] = set()
+
+    def apply_row(row: ImportRow) -> str:
+        number = row.values.get("student_number", "")
+        family = row.values.get("family_name", "")
+        given = row.values.get("given_name", "")
+        if not number:
+            raise ValidationError(_("The student number is empty."))
+        if number in seen:
+            raise ValidationError(_("Student number %(number)s appears twice in the file.") % {"number": number})
+        seen.add(number)
+        if not family and not given:
+            raise ValidationError(_("The student's name is empty."))
+        user = user_model.objects.filter(username=number).first()
+        action = "unchanged"
+        if user is None:
+            user = user_model.objects.create_user(
+                username=number, first_name=given, last_name=family, email=row.values.get("email", "")
+            )
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+            action = "create"
+        if student_group is not None:
+            user.groups.add(student_group)
+        if not Enrolment.objects.filter(cohort=cohort, student=user).exists():
+            enrol_student(cohort=cohort, student=user, student_number=number, enrolled_on=enrolled_on)
+            action = "create"
+        return action
+
+    return _run(rows, apply_row, dry_run=dry_run)
+
+
+def import_results(
+    *, cohort: Cohort, course: CoursePage, rows: list[ImportRow], recorded_by: AbstractBaseUser, dry_run: bool = True
+) -> ImportReport:
+    """Record assessment results by student number; a changed score supersedes the earlier result."""
+    students = {
+        enrolment.student_number: enrolment.student
+        for enrolment in Enrolment.objects.filter(cohort=cohort).select_related("student")
+    }
+    assessments = {a.title.strip().lower(): a for a in CourseAssessment.objects.filter(course=course)}
+    seen: set[tuple[str, str]] = set()
+
+    def apply_row(row: ImportRow) -> str:
+        number = row.values.get("student_number", "")
+        title = row.values.get("assessment", "")
+        student = students.get(number)
+        if student is None:
+            raise ValidationError(
+                _("No student with number “%(number)s” in %(cohort)s.") % {"number": number, "cohort": cohort}
+            )
+        assessment = assessments.get(title.strip().lower())
+        if assessment is None:
+            raise ValidationError(
+                _("“%(title)s” is not an assessment of %(course)s.") % {"title": title, "course": course.title}
+            )
+        if (number, assessment.title) in seen:
+            raise ValidationError(_("This student and assessment appear twice in the file."))
+        seen.add((number, assessment.title))
+        try:
+            score = Decimal(row.values.get("score", "").replace(",", "."))
+        except InvalidOperation as error:
+            raise ValidationError(_("“%(score)s” is not a number.") % {"score": row.values.get("score", "")}) from error
+        previous = AssessmentResult.objects.filter(
+            assessment=assessment, student=student, superseded_by__isnull=True
+        ).first()
+        result = record_assessment_result(assessment=assessment, student=student, score=score, recorded_by=recorded_by)
+        if previous is None:
+            return "create"
+        return "unchanged" if result.pk == previous.pk else "update"
+
+    return _run(rows, apply_row, dry_run=dry_run)

@@ -1,0 +1,8 @@
+"""Local development: DEBUG on, a fixed throw-away secret unless SECRET_KEY is set."""
+
+from .base import *  # noqa: F403
+from .base import os
+
+DEBUG = True
+SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-not-secret-kesai"
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

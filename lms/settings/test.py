@@ -1,0 +1,22 @@
+"""Test settings: SQLite by default, PostgreSQL when TEST_DATABASE_URL (or DATABASE_URL) points at one."""
+
+import dj_database_url
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, os
+
+SECRET_KEY = "test-only-not-secret-kesai"  # noqa: S105
+DEBUG = False
+_url = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
+DATABASES = {
+    "default": dj_database_url.parse(_url) if _url else {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
+}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MEDIA_ROOT = BASE_DIR / "test-artifacts" / "media"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WAGTAILADMIN_BASE_URL = "http://testserver"
