@@ -103,7 +103,7 @@ def _attainment_sql(student_filter: str) -> str:
         f" AND {student_filter}"
     )
     # Only quoted table names from model metadata are interpolated; every value is a query parameter.
-    return f"""  # noqa: S608
+    return f"""
 WITH contrib AS (
     SELECT e.student_id, a.competency_id, e.done_on, e.score, a.weight
     FROM {evidence} e JOIN {alignment} a ON a.outcome_id = e.outcome_id
@@ -163,7 +163,7 @@ SELECT r.student_id, r.competency_id, r.evidence_count,
 FROM by_rows r
 JOIN by_days d ON d.student_id = r.student_id AND d.competency_id = r.competency_id
 JOIN params p ON p.competency_id = r.competency_id
-"""
+"""  # noqa: S608
 
 
 def _params(student_params: list) -> list:
