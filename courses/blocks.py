@@ -18,7 +18,11 @@ class TeachingUnitBlock(blocks.StructBlock):
 
 class SyllabusBlock(blocks.StreamBlock):
     heading = blocks.CharBlock(label=_("Heading"), form_classname="title", template="courses/blocks/heading.html")
-    paragraph = blocks.RichTextBlock(label=_("Paragraph"), features=["bold", "italic", "ol", "ul", "link", "h3"])
+    paragraph = blocks.RichTextBlock(
+        label=_("Paragraph"),
+        features=["bold", "italic", "ol", "ul", "link", "h3"],
+        template="courses/blocks/paragraph.html",
+    )
     unit = TeachingUnitBlock()
 
     class Meta:
