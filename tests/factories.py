@@ -26,7 +26,7 @@ from courses.models import (
 )
 from lms.models import HomePage
 
-PASSWORD = "correct-horse-battery"  # noqa: S105
+PASSWORD = "correct-horse-battery"
 
 
 class UserFactory(factory.django.DjangoModelFactory):
