@@ -11,7 +11,7 @@ from courses.permissions import cohorts_for_teacher
 
 
 class ProficiencyScaleForm(WagtailAdminModelForm):
-    """Checks the levels as a whole: exactly one mastery level, no two levels with the same points."""
+    """Checks the levels as a whole: exactly one mastery level (the formset already refuses equal points)."""
 
     def clean(self):
         cleaned = super().clean()
@@ -26,9 +26,6 @@ class ProficiencyScaleForm(WagtailAdminModelForm):
         mastery = sum(1 for level in kept if level.get("is_mastery"))
         if mastery != 1:
             raise forms.ValidationError(_("Exactly one level must mark mastery; %(count)s do.") % {"count": mastery})
-        points = [level.get("points") for level in kept]
-        if len(set(points)) != len(points):
-            raise forms.ValidationError(_("Two levels have the same points; each level needs its own."))
         return cleaned
 
 

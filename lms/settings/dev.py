@@ -1,8 +1,11 @@
 """Local development: DEBUG on, a fixed throw-away secret unless SECRET_KEY is set."""
 
 from .base import *  # noqa: F403
-from .base import os
+from .base import MIDDLEWARE, os
 
 DEBUG = True
 SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-not-secret-kesai"
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+# runserver and the test client serve static files themselves; WhiteNoise is for production.
+MIDDLEWARE = [name for name in MIDDLEWARE if not name.startswith("whitenoise")]

@@ -3,7 +3,7 @@
 import dj_database_url
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, os
+from .base import BASE_DIR, MIDDLEWARE, os
 
 SECRET_KEY = "test-only-not-secret-kesai"  # noqa: S105
 DEBUG = False
@@ -20,3 +20,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WAGTAILADMIN_BASE_URL = "http://testserver"
+
+# runserver and the test client serve static files themselves; WhiteNoise is for production.
+MIDDLEWARE = [name for name in MIDDLEWARE if not name.startswith("whitenoise")]
