@@ -189,7 +189,7 @@ def replace_source_evidence(
         raise ValidationError(_("A source key is needed to reconcile evidence."))
     current = {
         (row.student_id, row.outcome_id, row.competency_id): row
-        for row in EvidenceRecord.objects.active().select_for_update().filter(source_key=source_key)
+        for row in EvidenceRecord.objects.active().select_for_update(of=("self",)).filter(source_key=source_key)
     }
     written = []
     for draft in drafts:
@@ -255,7 +255,7 @@ def record_assessment_result(
         )
     with transaction.atomic():
         previous = (
-            AssessmentResult.objects.select_for_update()
+            AssessmentResult.objects.select_for_update(of=("self",))
             .filter(assessment=assessment, student=student, superseded_by__isnull=True)
             .first()
         )

@@ -75,7 +75,15 @@ class AssessmentResult(models.Model):
         verbose_name = _("assessment result")
         verbose_name_plural = _("assessment results")
         ordering = ["assessment", "student", "-recorded_at"]
-        constraints = [models.CheckConstraint(condition=models.Q(score__gte=0), name="assessment_score_not_negative")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(score__gte=0), name="assessment_score_not_negative"),
+            # Corrections chain through ``supersedes`` (one-to-one), so only one first result may exist.
+            models.UniqueConstraint(
+                fields=["assessment", "student"],
+                condition=models.Q(supersedes__isnull=True),
+                name="one_first_result_per_student_and_assessment",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.assessment} · {self.student} · {self.score}"

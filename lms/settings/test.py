@@ -23,3 +23,4 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 
 # runserver and the test client serve static files themselves; WhiteNoise is for production.
 MIDDLEWARE = [name for name in MIDDLEWARE if not name.startswith("whitenoise")]
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405
