@@ -15,13 +15,14 @@ Methods (``CalculationMethod``; w, d and n are the framework's parameter)
     - weighted latest: w·latest + (1−w)·(weighted mean of the rows before the latest day);
       just the latest day when there is no earlier one.
     - decaying average: D₁ = s₁, Dₖ = (1−d)·Dₖ₋₁ + d·sₖ over days. Unrolled, the day k places from the
-      latest (k = 0 for the latest) has coefficient d·(1−d)ᵏ, and the oldest of n days (1−d)ⁿ⁻¹, which is
-      what the SQL sums.
+      latest (k = 0 for the latest) has coefficient d·(1−d)ᵏ, and the oldest day (1−d)ᵏ, which is what
+      the SQL sums. Each row carries its share w/Σw of its day, so a day counts once however many rows.
     - mastered n times: the weighted mean of the rows at or above the mastery level's points when there
       are at least n of them; otherwise not yet attained (``value`` is None).
 
-Everything is one SQL statement with window functions (SQLite ≥ 3.25 and PostgreSQL), so the number of
-queries does not depend on the number of students or rows.
+Everything is one SQL statement with window functions (SQLite ≥ 3.25 and PostgreSQL) and a single grouped
+aggregate (no self-join, whose estimates PostgreSQL gets badly wrong for CTEs), so the number of queries
+does not depend on the number of students or rows.
 """
 
 from collections import defaultdict
@@ -120,49 +121,37 @@ params AS (
            (SELECT l.points FROM {level} l WHERE l.scale_id = f.scale_id AND l.is_mastery = %s) AS mastery
     FROM {competency} c JOIN {framework} f ON f.id = c.framework_id
 ),
-days AS (
-    SELECT student_id, competency_id, done_on,
-           SUM(weight * score) / SUM(weight) AS day_score, SUM(weight) AS day_weight
-    FROM contrib GROUP BY student_id, competency_id, done_on
-),
 ranked AS (
-    SELECT days.*,
-           ROW_NUMBER() OVER (PARTITION BY student_id, competency_id ORDER BY done_on DESC) - 1 AS age,
-           COUNT(*) OVER (PARTITION BY student_id, competency_id) AS n_days
-    FROM days
-),
-by_days AS (
-    SELECT r.student_id, r.competency_id,
-           MAX(CASE WHEN r.age = 0 THEN r.day_score END) AS latest,
-           SUM(CASE WHEN r.age > 0 THEN r.day_weight * r.day_score END)
-             / SUM(CASE WHEN r.age > 0 THEN r.day_weight END) AS earlier_mean,
-           SUM(CASE WHEN r.age = r.n_days - 1 THEN POWER(1 - p.d, r.n_days - 1)
-                    ELSE p.d * POWER(1 - p.d, r.age) END * r.day_score) AS decayed
-    FROM ranked r JOIN params p ON p.competency_id = r.competency_id
-    GROUP BY r.student_id, r.competency_id
-),
-by_rows AS (
-    SELECT c.student_id, c.competency_id, COUNT(*) AS evidence_count,
-           SUM(c.weight * c.score) / SUM(c.weight) AS mean, MAX(c.score) AS highest,
-           SUM(CASE WHEN c.score >= p.mastery THEN 1 ELSE 0 END) AS mastered_count,
-           SUM(CASE WHEN c.score >= p.mastery THEN c.weight * c.score END)
-             / SUM(CASE WHEN c.score >= p.mastery THEN c.weight END) AS mastered_mean
+    SELECT c.*, p.method, p.w, p.d, p.n, p.mastery,
+           DENSE_RANK() OVER (PARTITION BY c.student_id, c.competency_id ORDER BY c.done_on DESC) - 1 AS age,
+           DENSE_RANK() OVER (PARTITION BY c.student_id, c.competency_id ORDER BY c.done_on) AS day_number,
+           SUM(c.weight) OVER (PARTITION BY c.student_id, c.competency_id, c.done_on) AS day_weight
     FROM contrib c JOIN params p ON p.competency_id = c.competency_id
-    GROUP BY c.student_id, c.competency_id
+),
+figures AS (
+    SELECT student_id, competency_id, method, w, n, COUNT(*) AS evidence_count,
+           SUM(weight * score) / SUM(weight) AS mean,
+           MAX(score) AS highest,
+           SUM(CASE WHEN age = 0 THEN weight * score END) / SUM(CASE WHEN age = 0 THEN weight END) AS latest,
+           SUM(CASE WHEN age > 0 THEN weight * score END) / SUM(CASE WHEN age > 0 THEN weight END) AS earlier,
+           SUM(CASE WHEN day_number = 1 THEN POWER(1 - d, age) ELSE d * POWER(1 - d, age) END
+               * weight * score / day_weight) AS decayed,
+           SUM(CASE WHEN score >= mastery THEN 1 ELSE 0 END) AS mastered_count,
+           SUM(CASE WHEN score >= mastery THEN weight * score END)
+             / SUM(CASE WHEN score >= mastery THEN weight END) AS mastered_mean
+    FROM ranked
+    GROUP BY student_id, competency_id, method, w, n
 )
-SELECT r.student_id, r.competency_id, r.evidence_count,
-       CASE p.method
-         WHEN %s THEN r.mean
-         WHEN %s THEN r.highest
-         WHEN %s THEN d.latest
-         WHEN %s THEN CASE WHEN d.earlier_mean IS NULL THEN d.latest
-                           ELSE p.w * d.latest + (1 - p.w) * d.earlier_mean END
-         WHEN %s THEN d.decayed
-         WHEN %s THEN CASE WHEN r.mastered_count >= p.n THEN r.mastered_mean END
+SELECT student_id, competency_id, evidence_count,
+       CASE method
+         WHEN %s THEN mean
+         WHEN %s THEN highest
+         WHEN %s THEN latest
+         WHEN %s THEN CASE WHEN earlier IS NULL THEN latest ELSE w * latest + (1 - w) * earlier END
+         WHEN %s THEN decayed
+         WHEN %s THEN CASE WHEN mastered_count >= n THEN mastered_mean END
        END AS value
-FROM by_rows r
-JOIN by_days d ON d.student_id = r.student_id AND d.competency_id = r.competency_id
-JOIN params p ON p.competency_id = r.competency_id
+FROM figures
 """  # noqa: S608
 
 
