@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models import Count, F, Prefetch, QuerySet, Sum
 from wagtail.models import Page
 
 from courses.attainment import Attainment, FrameworkContext, compute_attainment, contributing_evidence
@@ -42,7 +42,7 @@ def course_catalogue(*, index_page: CourseIndexPage) -> list[TrackCourses]:
         .public()
         .child_of(index_page)
         .select_related("track")
-        .order_by("track__sort_order", "track_id", "code")
+        .order_by(F("track__sort_order").asc(nulls_last=True), F("track_id").asc(nulls_last=True), "code")
     )
     return [TrackCourses(track, list(group)) for track, group in groupby(courses, key=lambda course: course.track)]
 

@@ -5,6 +5,8 @@ PDF only through :func:`sanitise_html`, whose single allow-list is below. Templa
 filter from ``themes_tags``; nothing else calls ``mark_safe`` on user text.
 """
 
+import re
+
 import bleach
 from bleach.css_sanitizer import CSSSanitizer
 from django.utils.safestring import SafeString, mark_safe
@@ -39,6 +41,11 @@ def _nofollow(attrs, new=False):
     return attrs
 
 
+#: Elements whose content is code, not text: dropped whole before cleaning, so no script text is shown.
+_CODE_ELEMENTS = re.compile(r"<(script|style|template|noscript)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+
+
 def sanitise_html(html: str) -> SafeString:
     """Return ``html`` reduced to the allow-list, marked safe for templates."""
-    return mark_safe(_cleaner.clean(str(html or "")))  # noqa: S308 — this is the sanitiser
+    without_code = _CODE_ELEMENTS.sub("", str(html or ""))
+    return mark_safe(_cleaner.clean(without_code))  # noqa: S308 — this is the sanitiser

@@ -255,6 +255,7 @@ def build_course_index(*, home: HomePage, programme: Programme, editor: Abstract
             slug=content.COURSE_INDEX_SLUG,
             introduction=content.COURSE_INDEX_INTRODUCTION,
             programme=programme,
+            show_in_menus=True,
             live=False,
             owner=editor,
         )
