@@ -15,6 +15,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from courses.blocks import SyllabusBlock
+from courses.page_forms import CoursePageForm
 
 
 class CourseIndexPage(Page):
@@ -70,6 +71,7 @@ class CoursePage(Page):
         FieldPanel("syllabus"),
     ]
     search_fields = Page.search_fields + [index.SearchField("code"), index.SearchField("summary")]
+    base_form_class = CoursePageForm
     parent_page_types = ["courses.CourseIndexPage"]
     subpage_types: list[str] = []
 
