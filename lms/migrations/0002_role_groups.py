@@ -1,6 +1,5 @@
 """Create the role groups (teachers, enterprise mentors, judges, students, employers) with their model permissions."""
 
-from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
@@ -9,7 +8,8 @@ from lms.roles import ROLE_PERMISSIONS
 
 def create_role_groups(apps, schema_editor):
     # Permissions are normally created after all migrations; make sure the ones we grant exist now.
-    for app_config in global_apps.get_app_configs():
+    # Only the migration's own app registry is touched; the real one is left as Django expects it.
+    for app_config in apps.get_app_configs():
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None

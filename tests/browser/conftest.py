@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
 CHROMIUM = Path(os.environ.get("KESAI_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -25,6 +25,8 @@ CHROMIUM_ARGS = [
 DEFAULT_TIMEOUT_MS = 10_000
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 HERE = Path(__file__).resolve().parent
+
+expect.set_options(timeout=DEFAULT_TIMEOUT_MS)
 
 
 @pytest.hookimpl(tryfirst=True)
