@@ -45,9 +45,14 @@ def level_for_score(*, scale: ProficiencyScale, score: Decimal) -> ProficiencyLe
     return scale.levels.filter(points__lte=score).order_by("-points").first()
 
 
+def top_points(scale: ProficiencyScale) -> Decimal:
+    """The points of the scale's highest level: the top of every normalised score."""
+    return scale.levels.order_by("-points").values_list("points", flat=True).first() or Decimal("0")
+
+
 def normalise_score(*, raw: Decimal, out_of: Decimal, scale: ProficiencyScale) -> Decimal:
     """Rescale a raw mark (0–out_of) to the scale's points (0–maximum level points)."""
-    top = scale.levels.order_by("-points").values_list("points", flat=True).first() or Decimal("0")
+    top = top_points(scale)
     return (Decimal(raw) / Decimal(out_of) * top).quantize(TWO_PLACES)
 
 
@@ -84,7 +89,7 @@ def record_evidence(
     if source_kind not in EvidenceSourceKind.values:
         raise ValidationError(_("Unknown evidence source “%(kind)s”.") % {"kind": source_kind})
     scale = scale_for(outcome=outcome, competency=competency)
-    top = scale.levels.order_by("-points").values_list("points", flat=True).first() or Decimal("0")
+    top = top_points(scale)
     score = Decimal(score).quantize(TWO_PLACES)
     if not Decimal("0") <= score <= top:
         raise ValidationError(
