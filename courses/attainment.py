@@ -2,8 +2,9 @@
 
 Which rows count
     Active ledger rows (not superseded, not retractions). A row about a course outcome counts towards every
-    competency the outcome is aligned to, weighted by the alignment weight; a row recorded directly against
-    a competency counts with weight 1.
+    competency the outcome is aligned to, weighted by the alignment weight times the row's own weight (1
+    unless its source says otherwise, e.g. a rubric criterion's alignment to the outcome); a row recorded
+    directly against a competency counts with its own weight.
 
 Methods (``CalculationMethod``; w, d and n are the framework's parameter)
     Rows are ordered by ``done_on``, the date the work was done. Rows on the same date form one *day*,
@@ -106,11 +107,11 @@ def _attainment_sql(student_filter: str) -> str:
     # Only quoted table names from model metadata are interpolated; every value is a query parameter.
     return f"""
 WITH contrib AS (
-    SELECT e.student_id, a.competency_id, e.done_on, e.score, a.weight
+    SELECT e.student_id, a.competency_id, e.done_on, e.score, a.weight * e.weight AS weight
     FROM {evidence} e JOIN {alignment} a ON a.outcome_id = e.outcome_id
     WHERE {active}
   UNION ALL
-    SELECT e.student_id, e.competency_id, e.done_on, e.score, 1.0
+    SELECT e.student_id, e.competency_id, e.done_on, e.score, e.weight
     FROM {evidence} e
     WHERE e.competency_id IS NOT NULL AND {active}
 ),
@@ -277,6 +278,7 @@ def contributing_evidence(*, student_id: int) -> dict[int, list[ContributingEvid
             "competency_id",
             "done_on",
             "score",
+            "weight",
             "source_kind",
             "source_title",
             "source_url",
@@ -291,8 +293,10 @@ def contributing_evidence(*, student_id: int) -> dict[int, list[ContributingEvid
     ):
         alignments[outcome_id].append((competency_id, weight))
     explained: dict[int, list[ContributingEvidence]] = defaultdict(list)
-    for evidence_id, outcome_id, competency_id, done_on, score, kind, title, url in outcome_rows:
+    for evidence_id, outcome_id, competency_id, done_on, score, own_weight, kind, title, url in outcome_rows:
         targets = alignments[outcome_id] if outcome_id is not None else [(competency_id, Decimal("1"))]
         for target, weight in targets:
-            explained[target].append(ContributingEvidence(evidence_id, done_on, score, weight, kind, title, url))
+            explained[target].append(
+                ContributingEvidence(evidence_id, done_on, score, weight * own_weight, kind, title, url)
+            )
     return dict(explained)

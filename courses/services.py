@@ -65,6 +65,7 @@ class EvidenceDraft:
     done_on: date
     outcome: CourseOutcome | None = None
     competency: Competency | None = None
+    weight: Decimal = Decimal("1")
     note: str = ""
 
 
@@ -81,9 +82,13 @@ def record_evidence(
     source_url: str = "",
     source_key: str = "",
     note: str = "",
+    weight: Decimal = Decimal("1"),
     supersedes: EvidenceRecord | None = None,
 ) -> EvidenceRecord:
     """Append one evidence row; never updates an existing one."""
+    weight = Decimal(weight).quantize(TWO_PLACES)
+    if not Decimal("0") < weight <= Decimal("1"):
+        raise ValidationError(_("An evidence weight must be above 0 and at most 1 (got %(w)s).") % {"w": weight})
     if (outcome is None) == (competency is None):
         raise ValidationError(_("Evidence names either a course outcome or a competency, not both or neither."))
     if source_kind not in EvidenceSourceKind.values:
@@ -104,6 +109,7 @@ def record_evidence(
             outcome=outcome,
             competency=competency,
             score=score,
+            weight=weight,
             level=level_for_score(scale=scale, score=score),
             done_on=done_on,
             source_kind=source_kind,
@@ -136,6 +142,7 @@ def supersede_evidence(
             outcome=current.outcome,
             competency=current.competency,
             score=score,
+            weight=current.weight,
             done_on=done_on or current.done_on,
             source_kind=current.source_kind,
             source_title=current.source_title,
@@ -160,6 +167,7 @@ def retract_evidence(*, record: EvidenceRecord, recorded_by: AbstractBaseUser, n
             outcome=current.outcome,
             competency=current.competency,
             score=current.score,
+            weight=current.weight,
             level=current.level,
             done_on=current.done_on,
             source_kind=current.source_kind,
@@ -205,7 +213,13 @@ def replace_source_evidence(
         )
         existing = current.pop(key, None)
         score = Decimal(draft.score).quantize(TWO_PLACES)
-        if existing is not None and existing.score == score and existing.done_on == draft.done_on:
+        weight = Decimal(draft.weight).quantize(TWO_PLACES)
+        unchanged = existing is not None and (existing.score, existing.done_on, existing.weight) == (
+            score,
+            draft.done_on,
+            weight,
+        )
+        if unchanged:
             continue
         written.append(
             record_evidence(
@@ -213,6 +227,7 @@ def replace_source_evidence(
                 outcome=draft.outcome,
                 competency=draft.competency,
                 score=score,
+                weight=weight,
                 done_on=draft.done_on,
                 source_kind=source_kind,
                 source_title=source_title,

@@ -5,6 +5,8 @@ a retraction is a new row marked ``is_retraction``. The active ledger is every r
 supersedes and that is not itself a retraction. The model and its queryset refuse updates and deletes.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -60,6 +62,13 @@ class EvidenceRecord(models.Model):
     score = models.DecimalField(
         _("score"), max_digits=6, decimal_places=2, help_text=_("Normalised to the framework's scale points.")
     )
+    weight = models.DecimalField(
+        _("weight"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("1.00"),
+        help_text=_("How strongly this source shows the outcome (above 0, at most 1), e.g. a rubric alignment."),
+    )
     level = models.ForeignKey(
         "courses.ProficiencyLevel",
         verbose_name=_("level"),
@@ -107,6 +116,7 @@ class EvidenceRecord(models.Model):
                 name="evidence_names_outcome_or_competency",
             ),
             models.CheckConstraint(condition=Q(score__gte=0), name="evidence_score_not_negative"),
+            models.CheckConstraint(condition=Q(weight__gt=0) & Q(weight__lte=1), name="evidence_weight_in_0_1"),
         ]
         indexes = [
             models.Index(fields=["student", "outcome"], name="evidence_student_outcome"),

@@ -180,3 +180,26 @@ def test_cohort_attainment_covers_every_enrolled_student(ledger, student, framew
     result = attainment_for_cohort(cohort=cohort)
     assert result[student.pk][competency.pk].value == Decimal("3.00")  # the framework factory uses the mean
     assert result[classmate.pk][competency.pk].value == Decimal("1.50")
+
+
+def test_a_rows_own_weight_multiplies_the_alignment_weight(framework, competency, teacher):
+    learner = UserFactory()
+    course = course_page(index=course_index(), code="W101")
+    o1 = outcome(course=course, code="LO1", aligned=[(competency, "1")])
+    o2 = outcome(course=course, code="LO2", aligned=[(competency, "0.5")])
+    for target, score, weight in ((o1, "2", "1"), (o2, "4", "0.5")):
+        record_evidence(
+            student=learner,
+            outcome=target,
+            score=Decimal(score),
+            weight=Decimal(weight),
+            done_on=date(2026, 1, 1),
+            source_kind="competition_task",
+            source_title="Rubric",
+            recorded_by=teacher,
+        )
+    # weights 1·1 and 0.5·0.5 = 0.25: (2·1 + 4·0.25) / 1.25 = 3 / 1.25 = 2.40
+    figure = figure_for(learner, framework, competency, CalculationMethod.MEAN)
+    assert figure.value == Decimal("2.40")
+    explained = attainment_for_student(student=learner, framework=framework, explain=True)
+    assert sorted(e.weight for e in explained[0].evidence) == [Decimal("0.25"), Decimal("1.00")]
