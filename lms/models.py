@@ -10,7 +10,7 @@ class HomePage(Page):
     introduction = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
 
     content_panels = Page.content_panels + [FieldPanel("introduction")]
-    subpage_types = ["courses.CourseIndexPage"]
+    subpage_types = ["courses.CourseIndexPage", "competitions.CompetitionIndexPage"]
     max_count = 1
 
     class Meta:

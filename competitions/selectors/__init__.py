@@ -1,0 +1,1 @@
+"""Reads for competitions, one module per area: briefs, teams, judging, results."""

@@ -1,0 +1,45 @@
+"""Reads behind the brief and round pages."""
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Prefetch, QuerySet
+
+from competitions.models import CompetitionIndexPage, CompetitionPage, Criterion, CriterionAlignment, RoundPage, Task
+
+
+def live_competitions(*, index_page: CompetitionIndexPage) -> QuerySet[CompetitionPage]:
+    return CompetitionPage.objects.live().public().child_of(index_page).order_by("-registration_opens")
+
+
+def tasks_with_alignments(*, round_pages) -> QuerySet[Task]:
+    """Tasks of the given rounds with criteria, aligned outcomes and their courses, in three queries."""
+    return (
+        Task.objects.filter(round__in=round_pages)
+        .order_by("round__path", "sort_order")
+        .prefetch_related(
+            Prefetch(
+                "criteria",
+                Criterion.objects.order_by("sort_order").prefetch_related(
+                    Prefetch(
+                        "alignments",
+                        CriterionAlignment.objects.select_related("outcome__course").order_by("sort_order"),
+                    )
+                ),
+            )
+        )
+    )
+
+
+def brief_context(*, competition: CompetitionPage, user: AbstractBaseUser) -> dict:
+    rounds = list(RoundPage.objects.live().public().child_of(competition).order_by("path"))
+    tasks = list(tasks_with_alignments(round_pages=rounds))
+    tasks_by_round: dict[int, list[Task]] = {r.pk: [] for r in rounds}
+    for task in tasks:
+        tasks_by_round[task.round_id].append(task)
+    return {
+        "rounds": [(r, tasks_by_round[r.pk]) for r in rounds],
+        "related_courses": competition.related_courses.live().order_by("code"),
+    }
+
+
+def round_context(*, round_page: RoundPage, user: AbstractBaseUser) -> dict:
+    return {"tasks": list(tasks_with_alignments(round_pages=[round_page]))}
