@@ -12,6 +12,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("logout/", LogoutView.as_view(next_page="/"), name="logout"),
+    path("compete/", include("competitions.urls.participation")),
+    path("judging/", include("competitions.urls.judging")),
 ]
 
 if settings.DEBUG:

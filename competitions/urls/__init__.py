@@ -1,0 +1,1 @@
+"""Front-end URLs: /compete/ for students' teams and submissions, /judging/ for judges."""
