@@ -43,3 +43,25 @@ def brief_context(*, competition: CompetitionPage, user: AbstractBaseUser) -> di
 
 def round_context(*, round_page: RoundPage, user: AbstractBaseUser) -> dict:
     return {"tasks": list(tasks_with_alignments(round_pages=[round_page]))}
+
+
+def tasks_assessing_course(*, course) -> list[tuple[CompetitionPage, RoundPage, Task, list[CriterionAlignment]]]:
+    """Live competition tasks whose rubric criteria assess this course's outcomes, in three queries."""
+    alignments = list(
+        CriterionAlignment.objects.filter(outcome__course=course, criterion__task__round__live=True)
+        .select_related("outcome", "criterion__task__round")
+        .order_by("criterion__task__round__path", "criterion__task__sort_order", "criterion__sort_order")
+    )
+    round_paths = {a.criterion.task.round.path for a in alignments}
+    parents = {
+        page.path: page
+        for page in CompetitionPage.objects.live().filter(path__in={p[: -RoundPage.steplen] for p in round_paths})
+    }
+    grouped: dict[int, tuple[CompetitionPage, RoundPage, Task, list[CriterionAlignment]]] = {}
+    for alignment in alignments:
+        task = alignment.criterion.task
+        competition = parents.get(task.round.path[: -RoundPage.steplen])
+        if competition is None:
+            continue
+        grouped.setdefault(task.pk, (competition, task.round, task, []))[3].append(alignment)
+    return list(grouped.values())

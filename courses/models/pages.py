@@ -15,6 +15,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from courses.blocks import SyllabusBlock
+from courses.hooks import course_page_sections
 from courses.page_forms import CoursePageForm
 
 
@@ -85,6 +86,7 @@ class CoursePage(Page):
         context["outcomes"] = selectors.outcomes_with_competencies(course=self)
         context["competencies_built"] = selectors.competencies_built_by(course=self)
         context["course_teachers"] = selectors.course_teachers(course=self)
+        context["extra_sections"] = course_page_sections(course=self, request=request)
         return context
 
 
