@@ -41,7 +41,9 @@ def criterion_drafts(
         top = top_points(scale_for(outcome=alignment.outcome))
         score = Decimal(points) / criterion.max_points * top
         drafts.extend(
-            EvidenceDraft(student=student, outcome=alignment.outcome, score=score, weight=alignment.weight, done_on=done_on)
+            EvidenceDraft(
+                student=student, outcome=alignment.outcome, score=score, weight=alignment.weight, done_on=done_on
+            )
             for student in students
         )
     return drafts
