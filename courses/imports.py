@@ -41,6 +41,17 @@ HEADER_ALIASES = {
     "score": "score",
     "成绩": "score",
     "分数": "score",
+    "team": "team",
+    "团队": "team",
+    "队伍": "team",
+    "task": "task",
+    "任务": "task",
+    "criterion": "criterion",
+    "评分项": "criterion",
+    "award": "award",
+    "奖项": "award",
+    "date": "date",
+    "日期": "date",
 }
 ROSTER_COLUMNS = ("student_number", "family_name", "given_name")
 RESULT_COLUMNS = ("student_number", "assessment", "score")
@@ -140,7 +151,8 @@ class _Rollback(Exception):
     pass
 
 
-def _run(rows: list[ImportRow], apply_row, *, dry_run: bool) -> ImportReport:
+def run_rows(rows: list[ImportRow], apply_row, *, dry_run: bool) -> ImportReport:
+    """Apply ``apply_row`` to every row in one transaction; roll back on a dry run or any row error."""
     report = ImportReport(rows=rows, dry_run=dry_run)
     try:
         with transaction.atomic():
@@ -191,7 +203,7 @@ def import_roster(*, cohort: Cohort, rows: list[ImportRow], enrolled_on: date, d
             action = "create"
         return action
 
-    return _run(rows, apply_row, dry_run=dry_run)
+    return run_rows(rows, apply_row, dry_run=dry_run)
 
 
 def import_results(
@@ -233,4 +245,4 @@ def import_results(
             return "create"
         return "unchanged" if result.pk == previous.pk else "update"
 
-    return _run(rows, apply_row, dry_run=dry_run)
+    return run_rows(rows, apply_row, dry_run=dry_run)
