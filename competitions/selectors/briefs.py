@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Prefetch, QuerySet
 
 from competitions.models import CompetitionIndexPage, CompetitionPage, Criterion, CriterionAlignment, RoundPage, Task
+from competitions.selectors.results import visible_results
 
 
 def live_competitions(*, index_page: CompetitionIndexPage) -> QuerySet[CompetitionPage]:
@@ -42,7 +43,10 @@ def brief_context(*, competition: CompetitionPage, user: AbstractBaseUser) -> di
 
 
 def round_context(*, round_page: RoundPage, user: AbstractBaseUser) -> dict:
-    return {"tasks": list(tasks_with_alignments(round_pages=[round_page]))}
+    return {
+        "tasks": list(tasks_with_alignments(round_pages=[round_page])),
+        "results": list(visible_results(round_page=round_page, user=user)),
+    }
 
 
 def tasks_assessing_course(*, course) -> list[tuple[CompetitionPage, RoundPage, Task, list[CriterionAlignment]]]:
