@@ -1,8 +1,15 @@
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 
+from competitions.admin_views import admin_urls
 from competitions.selectors.briefs import tasks_assessing_course
 from courses.hooks import COURSE_PAGE_SECTIONS
+
+#: Organisers are teachers (the group name is defined in lms.roles, which competitions may not import).
+TEACHERS_GROUP = "Teachers"
 
 
 @hooks.register(COURSE_PAGE_SECTIONS)
@@ -12,3 +19,18 @@ def competition_tasks_section(course, request):
     if not tasks:
         return None
     return render_to_string("competitions/includes/course_tasks.html", {"tasks": tasks}, request=request)
+
+
+@hooks.register("register_admin_urls")
+def register_competition_admin_urls():
+    return admin_urls()
+
+
+class OrganiserMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.is_superuser or request.user.groups.filter(name=TEACHERS_GROUP).exists()
+
+
+@hooks.register("register_admin_menu_item")
+def register_competitions_menu_item():
+    return OrganiserMenuItem(_("Competitions"), reverse("competitions_admin_rounds"), icon_name="trophy", order=220)

@@ -1,0 +1,73 @@
+"""Organisers' admin views: judging, results and finalisation; everyone else is refused."""
+
+import pytest
+from django.urls import reverse
+
+from competitions.models import RoundFinalisation, RoundJudge, RoundResult
+from lms.services import grant_course_section
+from tests.competitions.test_finalisation import judged  # noqa: F401 — fixture
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def organiser(judged, teacher):  # noqa: F811
+    grant_course_section(section=judged["round"].get_parent().get_parent())
+    return teacher
+
+
+@pytest.mark.parametrize("view", ["competitions_admin_judging", "competitions_admin_results"])
+def test_organiser_opens_the_round_views(client, judged, organiser, view):  # noqa: F811
+    client.force_login(organiser)
+    response = client.get(reverse(view, args=[judged["round"].pk]))
+    assert response.status_code == 200
+    assert judged["round"].title in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ["Teachers", "Judges", "Enterprise mentors"])
+@pytest.mark.parametrize("view", ["competitions_admin_judging", "competitions_admin_results"])
+def test_people_who_do_not_organise_the_competition_get_404(client, judged, role, view):  # noqa: F811
+    client.force_login(UserFactory(roles=[role]))
+    assert client.get(reverse(view, args=[judged["round"].pk])).status_code == 404
+
+
+@pytest.mark.parametrize("role", ["Students", "Employers"])
+def test_students_and_employers_never_reach_the_admin(client, judged, role):  # noqa: F811
+    client.force_login(UserFactory(roles=[role]))
+    response = client.get(reverse("competitions_admin_results", args=[judged["round"].pk]))
+    assert response.status_code == 302
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client, judged):  # noqa: F811
+    response = client.get(reverse("competitions_admin_results", args=[judged["round"].pk]))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_organiser_finalises_with_an_award_and_can_reopen(client, judged, organiser):  # noqa: F811
+    client.force_login(organiser)
+    url = reverse("competitions_admin_results", args=[judged["round"].pk])
+    preview = client.get(url).content.decode()
+    assert "90.00" in preview and "70.00" in preview
+    winner = judged["teams"]["B"]
+    client.post(url, {f"award-{winner.pk}": "custom", f"award-title-{winner.pk}": "Best listing"})
+    result = RoundResult.objects.get(team=winner)
+    assert (result.award, result.award_title, result.rank) == ("custom", "Best listing", 1)
+    client.post(url, {"reopen": "1", "reason": "Judge asked to re-mark"})
+    assert RoundFinalisation.objects.get().reopen_reason == "Judge asked to re-mark"
+
+
+def test_non_organiser_cannot_finalise_by_posting(client, judged):  # noqa: F811
+    client.force_login(UserFactory(roles=["Teachers"]))
+    response = client.post(reverse("competitions_admin_results", args=[judged["round"].pk]), {})
+    assert response.status_code == 404
+    assert not RoundFinalisation.objects.exists()
+
+
+def test_organiser_assigns_judges_automatically(client, judged, organiser):  # noqa: F811
+    round_page = judged["round"]
+    for judge in judged["judges"]:
+        RoundJudge.objects.create(round=round_page, judge=judge)
+    client.force_login(organiser)
+    response = client.post(reverse("competitions_admin_judging", args=[round_page.pk]), {"automatic": "1"}, follow=True)
+    assert response.status_code == 200
