@@ -6,12 +6,15 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from lms import views
+
 urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("logout/", LogoutView.as_view(next_page="/"), name="logout"),
+    path("me/competencies/", views.my_attainment, name="my_attainment"),
     path("compete/", include("competitions.urls.participation")),
     path("judging/", include("competitions.urls.judging")),
 ]
