@@ -106,6 +106,10 @@ def grant_supervision_rights(*, team: Team, supervisor: AbstractBaseUser) -> Non
     assign_perm(VIEW_WORK, supervisor, team)
 
 
+def revoke_supervision_rights(*, team: Team, supervisor: AbstractBaseUser) -> None:
+    remove_perm(VIEW_WORK, supervisor, team)
+
+
 def grant_scoring_rights(*, assignment: JudgeAssignment) -> None:
     assign_perm(SCORE, assignment.judge, assignment)
 

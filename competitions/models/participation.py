@@ -3,9 +3,15 @@
 import secrets
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+
+def private_storage():
+    """Files only gate-checked views may send; see STORAGES["private"]."""
+    return storages["private"]
 
 
 def new_invite_code() -> str:
@@ -87,7 +93,7 @@ class Submission(models.Model):
     )
     version = models.PositiveIntegerField(_("version"))
     body = models.TextField(_("text"), blank=True, help_text=_("Stored already sanitised."))
-    file = models.FileField(_("file"), upload_to="submissions/%Y/%m/", blank=True)
+    file = models.FileField(_("file"), upload_to="submissions/%Y/%m/", storage=private_storage, blank=True)
     original_filename = models.CharField(_("original file name"), max_length=255, blank=True)
     link = models.URLField(_("link"), blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -2,6 +2,8 @@
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
+from django.utils import timezone
 
 from competitions.models import CompetitionIndexPage, CompetitionPage, Criterion, CriterionAlignment, RoundPage, Task
 from competitions.selectors.results import visible_results
@@ -36,9 +38,12 @@ def brief_context(*, competition: CompetitionPage, user: AbstractBaseUser) -> di
     tasks_by_round: dict[int, list[Task]] = {r.pk: [] for r in rounds}
     for task in tasks:
         tasks_by_round[task.round_id].append(task)
+    now = timezone.now()
+    registration_open = competition.registration_opens <= now < competition.registration_closes
     return {
         "rounds": [(r, tasks_by_round[r.pk]) for r in rounds],
         "related_courses": competition.related_courses.live().order_by("code"),
+        "registration_url": reverse("participation:create_team", args=[competition.pk]) if registration_open else "",
     }
 
 

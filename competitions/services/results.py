@@ -69,7 +69,7 @@ def finalise_round(
         if award == Award.CUSTOM and not title.strip():
             raise ValidationError(_("Give the other award a title."))
     with transaction.atomic():
-        RoundPage.objects.select_for_update().get(pk=round_page.pk)
+        RoundPage.objects.select_for_update(of=("self",)).filter(pk=round_page.pk).values_list("pk", flat=True).get()
         if RoundFinalisation.objects.filter(round=round_page, reopened_at__isnull=True).exists():
             raise ValidationError(_("This round is already finalised; reopen it first to correct it."))
         aggregate = aggregate_round(round_page=round_page)

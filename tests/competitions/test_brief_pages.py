@@ -84,3 +84,12 @@ def test_brief_and_course_page_queries_do_not_grow_with_tasks(client, course_out
         client.get(small.url)
     with django_assert_num_queries(len(few)):
         client.get(large.url)
+
+
+def test_brief_offers_registration_only_while_it_is_open(client, course_outcome):
+    competition, _round = build_competition(course_outcome=course_outcome)
+    assert f"/compete/{competition.pk}/teams/new/" in client.get(competition.url).content.decode()
+    competition.registration_closes = timezone.now() - timedelta(minutes=1)
+    competition.registration_opens = timezone.now() - timedelta(days=2)
+    competition.save_revision().publish()
+    assert "/teams/new/" not in client.get(competition.url).content.decode()
