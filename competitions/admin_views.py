@@ -15,7 +15,6 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.models import Page
 
 from competitions.models import Award, CompetitionPage, RoundPage, Task, Team
@@ -25,7 +24,7 @@ from competitions.selectors.results import current_finalisation
 from competitions.services.imports import RESULT_COLUMNS, import_competition_results
 from competitions.services.judging import assign_automatically, assign_judge
 from competitions.services.results import finalise_round, rank, reopen_round
-from courses.views import BaseImportView
+from courses.views import BaseImportView, TitledAdminMixin
 
 
 def rounds_organised_by(user) -> list[RoundPage]:
@@ -38,7 +37,7 @@ def rounds_organised_by(user) -> list[RoundPage]:
     return list(rounds.order_by("path"))
 
 
-class OrganiserView(WagtailAdminTemplateMixin, View):
+class OrganiserView(TitledAdminMixin, View):
     header_icon = "trophy"
 
     def round(self, request, round_id: int) -> RoundPage:

@@ -37,7 +37,14 @@ from courses.permissions import access_cohort, evidence_visible_to
 SESSION_KEY = "kesai_pending_imports"
 
 
-class BaseImportView(WagtailAdminTemplateMixin, View):
+class TitledAdminMixin(WagtailAdminTemplateMixin):
+    """Admin views whose breadcrumbs end with their own title (Wagtail's slim header shows the last crumb)."""
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
+
+
+class BaseImportView(TitledAdminMixin, View):
     """Upload → dry-run preview → confirm. The uploaded file waits in storage under a random name."""
 
     template_name = "courses/admin/import.html"

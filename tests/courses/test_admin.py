@@ -184,3 +184,10 @@ def test_a_valid_scale_is_saved(admin_client):
         ("Mastered", True),
         ("High", False),
     ]
+
+
+def test_import_pages_name_themselves_in_the_breadcrumbs(client, teacher, cohort):
+    login(client, teacher)
+    body = client.get(reverse("courses_import_roster")).content.decode()
+    crumbs = body[body.index("w-breadcrumbs") : body.index("</header>")]
+    assert "Import a class roster" in crumbs
