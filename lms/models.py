@@ -5,6 +5,8 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from competitions.models import CompetitionPage
+
 
 class HomePage(Page):
     introduction = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
@@ -21,4 +23,7 @@ class HomePage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         context["catalogues"] = selectors.published_catalogues(under=self)
+        context["competitions"] = CompetitionPage.objects.live().public().descendant_of(self).order_by(
+            "-registration_opens"
+        )[:6]
         return context

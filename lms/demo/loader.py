@@ -39,7 +39,7 @@ from courses.models import (
     Track,
 )
 from courses.services import enrol_student, record_assessment_result, record_evidence
-from lms.demo import content
+from lms.demo import competitions, content
 from lms.demo.content import CourseSpec, PersonSpec
 from lms.models import HomePage
 from lms.roles import STUDENTS
@@ -64,6 +64,7 @@ COUNTED_MODELS = {
     "course assessments": CourseAssessment,
     "assessment results": AssessmentResult,
     "evidence rows": EvidenceRecord,
+    **competitions.COUNTED_MODELS,
 }
 
 
@@ -445,6 +446,7 @@ def load_demo() -> DemoReport:
     assessments = build_assessments(courses=courses)
     record_results(assessments=assessments, students=students, staff=staff)
     record_certificates(students=students, competencies=competencies, recorded_by=staff["teacher"])
+    competitions.build_competitions(home=home, courses=courses, staff=staff, students=students)
     return DemoReport(before=before, after=_counts(), logins=_logins(students), password=content.DEMO_PASSWORD)
 
 

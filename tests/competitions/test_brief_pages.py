@@ -93,3 +93,8 @@ def test_brief_offers_registration_only_while_it_is_open(client, course_outcome)
     competition.registration_opens = timezone.now() - timedelta(days=2)
     competition.save_revision().publish()
     assert "/teams/new/" not in client.get(competition.url).content.decode()
+
+
+def test_home_page_lists_live_competitions(client, course_outcome):
+    build_competition(course_outcome=course_outcome, title="Silk Road Cup")
+    assert "Silk Road Cup" in client.get("/").content.decode()
