@@ -7,9 +7,7 @@ from wagtail.admin.menu import MenuItem
 from competitions.admin_views import admin_urls
 from competitions.selectors.briefs import tasks_assessing_course
 from courses.hooks import COURSE_PAGE_SECTIONS
-
-#: Organisers are teachers (the group name is defined in lms.roles, which competitions may not import).
-TEACHERS_GROUP = "Teachers"
+from courses.roles import TEACHERS, has_role
 
 
 @hooks.register(COURSE_PAGE_SECTIONS)
@@ -28,7 +26,7 @@ def register_competition_admin_urls():
 
 class OrganiserMenuItem(MenuItem):
     def is_shown(self, request):
-        return request.user.is_superuser or request.user.groups.filter(name=TEACHERS_GROUP).exists()
+        return request.user.is_superuser or has_role(request.user, TEACHERS)
 
 
 @hooks.register("register_admin_menu_item")

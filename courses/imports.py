@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 
 from courses.models import AssessmentResult, Cohort, CourseAssessment, CoursePage, Enrolment
+from courses.roles import STUDENTS
 from courses.services import enrol_student, record_assessment_result
 
 #: Accepted column headers, English or Chinese, mapped to field names.
@@ -173,7 +174,7 @@ def run_rows(rows: list[ImportRow], apply_row, *, dry_run: bool) -> ImportReport
 def import_roster(*, cohort: Cohort, rows: list[ImportRow], enrolled_on: date, dry_run: bool = True) -> ImportReport:
     """Create student accounts (user name = student number) and enrol them in the cohort."""
     user_model = get_user_model()
-    student_group = Group.objects.filter(name=settings.KESAI_STUDENT_GROUP).first()
+    student_group = Group.objects.filter(name=STUDENTS).first()
     seen: set[str] = set()
 
     def apply_row(row: ImportRow) -> str:

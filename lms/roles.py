@@ -8,11 +8,7 @@ admin); page permissions are granted per section with :func:`grant_course_sectio
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
-TEACHERS = "Teachers"
-MENTORS = "Enterprise mentors"
-JUDGES = "Judges"
-STUDENTS = "Students"
-EMPLOYERS = "Employers"
+from courses.roles import EMPLOYERS, JUDGES, MENTORS, STUDENTS, TEACHERS, has_role
 
 ROLE_LABELS = {
     TEACHERS: _("Teachers"),
@@ -63,9 +59,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 TEACHER_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page"]
 
 
-def user_has_role(user, role: str) -> bool:
-    return user.is_authenticated and user.groups.filter(name=role).exists()
-
-
 def role_group(role: str) -> Group:
     return Group.objects.get(name=role)
+
+
+__all__ = ["EMPLOYERS", "JUDGES", "MENTORS", "ROLE_LABELS", "ROLE_PERMISSIONS", "STUDENTS", "TEACHERS", "has_role"]

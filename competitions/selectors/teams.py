@@ -13,15 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from competitions.models import CompetitionPage, LatePolicy, RoundPage, Submission, Task, Team, TeamMembership
-
-#: Role group names. They mirror lms.roles, which competitions may not import (lms sits above it).
-STUDENTS = "Students"
-TEACHERS = "Teachers"
-MENTORS = "Enterprise mentors"
-
-
-def has_role(user: AbstractBaseUser, group_name: str) -> bool:
-    return bool(user and user.is_authenticated and user.groups.filter(name=group_name).exists())
+from courses.roles import MENTORS, TEACHERS
 
 
 def people_in_role(group_name: str) -> QuerySet:

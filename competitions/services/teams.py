@@ -24,7 +24,8 @@ from competitions.permissions import (
     revoke_membership_rights,
     revoke_supervision_rights,
 )
-from competitions.selectors.teams import MENTORS, STUDENTS, TEACHERS, current_memberships, has_role
+from competitions.selectors.teams import current_memberships
+from courses.roles import MENTORS, STUDENTS, TEACHERS, has_role
 
 
 def _when(moment) -> str:

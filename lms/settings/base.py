@@ -214,6 +214,3 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
-
-# The group that imported students join (see lms/roles.py).
-KESAI_STUDENT_GROUP = "Students"
