@@ -20,6 +20,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from competitions.page_forms import RoundPageForm
 from courses.blocks import SyllabusBlock
 
 
@@ -215,6 +216,7 @@ class RoundPage(Page):
         InlinePanel("judges", label=_("Judges of this round")),
         InlinePanel("tasks", label=_("Tasks"), min_num=1),
     ]
+    base_form_class = RoundPageForm
     parent_page_types = ["competitions.CompetitionPage"]
     subpage_types: list[str] = []
 
@@ -245,8 +247,11 @@ class RoundPage(Page):
             raise ValidationError(errors)
 
     def previous_round(self) -> "RoundPage | None":
-        """The round before this one among its competition's rounds (by page order)."""
-        parent = self.get_parent() if self.pk else None
+        """The round before this one among its competition's rounds (by page order).
+
+        A round being created has no place in the tree yet; the admin form gives it ``validation_parent``.
+        """
+        parent = self.get_parent() if self.pk else getattr(self, "validation_parent", None)
         if parent is None:
             return None
         siblings = RoundPage.objects.child_of(parent).order_by("path")
