@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from wagtail.models import Page
 
+from competitions.forms import PersonChoiceField
 from competitions.models import Award, CompetitionPage, RoundPage, Task, Team
 from competitions.permissions import access_round_as_organiser, is_organiser
 from competitions.selectors.judging import aggregate_round, competition_of, is_round_locked, judging_progress
@@ -64,7 +65,7 @@ class RoundListView(OrganiserView):
 class AssignJudgeForm(forms.Form):
     task = forms.ModelChoiceField(label=gettext_lazy("Task"), queryset=Task.objects.none())
     team = forms.ModelChoiceField(label=gettext_lazy("Team"), queryset=Team.objects.none())
-    judge = forms.ModelChoiceField(label=gettext_lazy("Judge"), queryset=get_user_model().objects.none())
+    judge = PersonChoiceField(label=gettext_lazy("Judge"), queryset=get_user_model().objects.none())
 
     def __init__(self, *args, round_page: RoundPage, competition: CompetitionPage, **kwargs):
         super().__init__(*args, **kwargs)

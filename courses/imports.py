@@ -55,6 +55,16 @@ HEADER_ALIASES = {
     "日期": "date",
 }
 ROSTER_COLUMNS = ("student_number", "family_name", "given_name")
+
+
+def chinese_headers(columns: tuple[str, ...]) -> list[str]:
+    """The first Chinese header accepted for each column, for help texts."""
+    return [
+        next(alias for alias, name in HEADER_ALIASES.items() if name == column and not alias.isascii())
+        for column in columns
+    ]
+
+
 RESULT_COLUMNS = ("student_number", "assessment", "score")
 
 

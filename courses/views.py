@@ -27,6 +27,7 @@ from courses.imports import (
     RESULT_COLUMNS,
     ROSTER_COLUMNS,
     ImportFileError,
+    chinese_headers,
     import_results,
     import_roster,
     read_table,
@@ -112,6 +113,7 @@ class BaseImportView(TitledAdminMixin, View):
             self.get_context_data(),
             action_labels=ACTION_LABELS,
             columns=self.required_columns,
+            chinese_columns=chinese_headers(self.required_columns),
             action_url=reverse(self.url_name),
         )
         return TemplateResponse(self.request, self.template_name, context)

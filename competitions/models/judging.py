@@ -18,7 +18,9 @@ class JudgeAssignment(models.Model):
     judge = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("judge"), on_delete=models.PROTECT, related_name="judge_assignments"
     )
-    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("assigned by"), on_delete=models.PROTECT, related_name="+"
+    )
     assigned_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
     recused_at = models.DateTimeField(_("recused at"), null=True, blank=True)
     recusal_reason = models.TextField(_("reason for recusal"), blank=True)
@@ -51,10 +53,17 @@ class Score(models.Model):
     )
     points = models.DecimalField(_("points"), max_digits=6, decimal_places=2)
     comment = models.TextField(_("comment"), blank=True)
-    scored_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    scored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("scored by"), on_delete=models.PROTECT, related_name="+"
+    )
     scored_at = models.DateTimeField(_("scored at"), auto_now_add=True)
     supersedes = models.OneToOneField(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
+        "self",
+        verbose_name=_("supersedes"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
     )
 
     class Meta:
@@ -80,10 +89,17 @@ class RoundFinalisation(models.Model):
     round = models.ForeignKey(
         "competitions.RoundPage", verbose_name=_("round"), on_delete=models.PROTECT, related_name="finalisations"
     )
-    finalised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("finalised by"), on_delete=models.PROTECT, related_name="+"
+    )
     finalised_at = models.DateTimeField(_("finalised at"), auto_now_add=True)
     reopened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reopened by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
     reopen_reason = models.TextField(_("reason for reopening"), blank=True)

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail import blocks
@@ -42,7 +43,7 @@ class CompetitionIndexPage(Page):
 
 
 class CompetitionLevel(models.TextChoices):
-    SCHOOL = "school", _("School")
+    SCHOOL = "school", pgettext_lazy("competition level", "School")
     PROVINCIAL = "provincial", _("Provincial")
     NATIONAL = "national", _("National")
     INTERNATIONAL = "international", _("International")
@@ -61,7 +62,7 @@ class AggregationMethod(models.TextChoices):
 
 class CompetitionPage(Page):
     organiser = models.CharField(_("organiser"), max_length=200)
-    level = models.CharField(_("level"), max_length=16, choices=CompetitionLevel.choices)
+    level = models.CharField(pgettext_lazy("competition", "level"), max_length=16, choices=CompetitionLevel.choices)
     category = models.CharField(_("category"), max_length=16, choices=CompetitionCategory.choices)
     summary = models.CharField(_("summary"), max_length=300, blank=True)
     registration_opens = models.DateTimeField(_("registration opens"))

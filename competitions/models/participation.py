@@ -41,7 +41,9 @@ class Team(models.Model):
         related_name="mentored_teams",
     )
     invite_code = models.CharField(_("invitation code"), max_length=32, unique=True, default=new_invite_code)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
 
@@ -96,7 +98,9 @@ class Submission(models.Model):
     file = models.FileField(_("file"), upload_to="submissions/%Y/%m/", storage=private_storage, blank=True)
     original_filename = models.CharField(_("original file name"), max_length=255, blank=True)
     link = models.URLField(_("link"), blank=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.PROTECT, related_name="+"
+    )
     submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
     is_late = models.BooleanField(_("late"), default=False)
     late_penalty_percent = models.DecimalField(_("late penalty (%)"), max_digits=5, decimal_places=2, default=0)

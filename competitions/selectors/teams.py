@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -47,12 +47,21 @@ def current_team_of(*, student: AbstractBaseUser, competition: CompetitionPage) 
     return membership.team if membership else None
 
 
+#: Counted in a subquery: filtering the joined memberships to this student would otherwise count only them.
+_current_member_count = (
+    TeamMembership.objects.filter(team=OuterRef("pk"), left_at__isnull=True)
+    .values("team")
+    .annotate(n=Count("pk"))
+    .values("n")
+)
+
+
 def teams_of_student(*, student: AbstractBaseUser) -> QuerySet[Team]:
     """The teams a student is in now, newest competition first, with their size."""
     return (
         Team.objects.filter(memberships__student=student, memberships__left_at__isnull=True, withdrawn_at__isnull=True)
         .select_related("competition", "advisor", "mentor")
-        .annotate(member_count=Count("memberships", filter=Q(memberships__left_at__isnull=True), distinct=True))
+        .annotate(member_count=Coalesce(Subquery(_current_member_count, output_field=IntegerField()), 0))
         .order_by("-competition__registration_opens", "name")
     )
 

@@ -286,3 +286,14 @@ def test_simultaneous_joins_cannot_take_a_team_past_its_largest_size(postgres_on
         thread.join()
     assert sorted(outcomes) == ["joined", "joined", "refused", "refused"]
     assert len(current_members(made)) == 3
+
+
+def test_my_teams_counts_every_current_member_not_just_me(db):
+    from competitions.selectors.teams import teams_of_student
+    from tests.competitions.judging_fixtures import build_round, make_team
+    from tests.factories import UserFactory
+
+    setup = build_round()
+    me, *others = (UserFactory(roles=["Students"]) for _ in range(3))
+    make_team(setup, members=[me, *others])
+    assert [team.member_count for team in teams_of_student(student=me)] == [3]
