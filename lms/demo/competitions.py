@@ -15,7 +15,7 @@ would have granted, and its submissions as rows dated inside the round's window.
 import math
 import random
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -115,7 +115,7 @@ class RoundSpec:
     title: str
     kind: str
     introduction: str
-    #: A fixed moment, or an offset from the moment the demo is first loaded.
+    #: A fixed moment, or an offset from the start of the day the demo is first loaded (local time).
     opens_at: datetime | timedelta
     submission_deadline: datetime | timedelta
     tasks: tuple[TaskSpec, ...]
@@ -137,6 +137,7 @@ class CompetitionSpec:
     organiser: str
     level: str
     category: str
+    #: Fixed moments, or offsets as in RoundSpec.
     registration_opens: datetime | timedelta
     registration_closes: datetime | timedelta
     min_team_size: int
@@ -501,8 +502,8 @@ INTERNET_PLUS = CompetitionSpec(
     organiser="Academic Affairs Office and Innovation and Entrepreneurship College, Horgos Business School",
     level=CompetitionLevel.SCHOOL,
     category=CompetitionCategory.INNOVATION,
-    registration_opens=-timedelta(days=7),
-    registration_closes=timedelta(days=30),
+    registration_opens=timedelta(days=-7, hours=9),
+    registration_closes=timedelta(days=30, hours=23, minutes=59),
     min_team_size=1,
     max_team_size=5,
     judges_per_entry=2,
@@ -525,8 +526,8 @@ INTERNET_PLUS = CompetitionSpec(
             title="School round",
             kind=RoundKind.PRELIMINARY,
             introduction="<p>Hand in your business plan before the deadline.</p>",
-            opens_at=-timedelta(days=7),
-            submission_deadline=timedelta(days=45),
+            opens_at=timedelta(days=-7, hours=9),
+            submission_deadline=timedelta(days=45, hours=23, minutes=59),
             tasks=(
                 TaskSpec(
                     title="Business plan",
@@ -617,7 +618,10 @@ def _publish(page: Page, *, editor: AbstractBaseUser) -> Page:
 
 
 def _moment(value: datetime | timedelta, *, now: datetime) -> datetime:
-    return now + value if isinstance(value, timedelta) else value
+    """A fixed moment as it is; an offset from the start of ``now``'s day in the project's time zone."""
+    if isinstance(value, datetime):
+        return value
+    return timezone.make_aware(datetime.combine(timezone.localdate(now), time())) + value
 
 
 def build_competition_index(*, home: Page, editor: AbstractBaseUser) -> CompetitionIndexPage:
@@ -887,14 +891,10 @@ def _score(*, round_page: RoundPage, teams: list[Team]) -> None:
     strength = {team.pk: spec.strength for team, spec in zip(teams, SHOPEE_TEAMS, strict=True)}
     order = {team.pk: position for position, team in enumerate(teams)}
     scored = set(
-        current_scores()
-        .filter(assignment__task__round=round_page)
-        .values_list("assignment_id", "criterion_id")
+        current_scores().filter(assignment__task__round=round_page).values_list("assignment_id", "criterion_id")
     )
     assignments = sorted(
-        JudgeAssignment.objects.filter(task__round=round_page, recused_at__isnull=True).select_related(
-            "task", "judge"
-        ),
+        JudgeAssignment.objects.filter(task__round=round_page, recused_at__isnull=True).select_related("task", "judge"),
         key=lambda a: (a.task.sort_order, order.get(a.team_id, len(order)), a.judge.username),
     )
     criteria: dict[int, list[Criterion]] = {}
