@@ -387,6 +387,9 @@ class CriterionAlignment(Orderable):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.criterion.task.title} · {self.criterion.title}"
+
     def clean(self) -> None:
         if self.weight is not None and not Decimal("0") < self.weight <= Decimal("1"):
             raise ValidationError({"weight": _("The weight must be above 0 and at most 1.")})

@@ -66,6 +66,22 @@ def teams_of_student(*, student: AbstractBaseUser) -> QuerySet[Team]:
     )
 
 
+def registration_closed_reason(*, competition: CompetitionPage, at=None) -> str:
+    """Why teams cannot form or change now ("" while registration is open)."""
+    now = at or timezone.now()
+    if now < competition.registration_opens:
+        return _("Registration for “%(competition)s” opens on %(when)s.") % {
+            "competition": competition.title,
+            "when": date_format(timezone.localtime(competition.registration_opens), "DATETIME_FORMAT"),
+        }
+    if now >= competition.registration_closes:
+        return _("Registration for “%(competition)s” closed on %(when)s; teams can no longer change.") % {
+            "competition": competition.title,
+            "when": date_format(timezone.localtime(competition.registration_closes), "DATETIME_FORMAT"),
+        }
+    return ""
+
+
 def competitions_open_for_registration(*, at=None) -> QuerySet[CompetitionPage]:
     now = at or timezone.now()
     return (

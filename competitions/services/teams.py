@@ -13,7 +13,6 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from competitions.models import CompetitionPage, Team, TeamMembership, new_invite_code
@@ -24,26 +23,14 @@ from competitions.permissions import (
     revoke_membership_rights,
     revoke_supervision_rights,
 )
-from competitions.selectors.teams import current_memberships
+from competitions.selectors.teams import current_memberships, registration_closed_reason
 from courses.roles import MENTORS, STUDENTS, TEACHERS, has_role
 
 
-def _when(moment) -> str:
-    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
-
-
 def _require_registration_open(competition: CompetitionPage) -> None:
-    now = timezone.now()
-    if now < competition.registration_opens:
-        raise ValidationError(
-            _("Registration for “%(competition)s” opens on %(when)s.")
-            % {"competition": competition.title, "when": _when(competition.registration_opens)}
-        )
-    if now >= competition.registration_closes:
-        raise ValidationError(
-            _("Registration for “%(competition)s” closed on %(when)s; teams can no longer change.")
-            % {"competition": competition.title, "when": _when(competition.registration_closes)}
-        )
+    problem = registration_closed_reason(competition=competition)
+    if problem:
+        raise ValidationError(problem)
 
 
 def _require_student(person: AbstractBaseUser) -> None:

@@ -29,6 +29,7 @@ from competitions.selectors.teams import (
     competitions_open_for_registration,
     current_team_of,
     open_tasks,
+    registration_closed_reason,
     submission_history,
     submission_window,
     team_detail,
@@ -69,6 +70,10 @@ def create_team_view(request: HttpRequest, competition_id: int) -> HttpResponse:
     if existing is not None:
         messages.info(request, _("You are already in a team for this competition."))
         return redirect("participation:team", team_id=existing.pk)
+    closed = registration_closed_reason(competition=competition)
+    if closed:
+        messages.error(request, closed)
+        return redirect(competition.url)
     form = TeamCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

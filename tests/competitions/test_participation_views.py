@@ -295,3 +295,22 @@ def test_team_page_queries_do_not_grow_with_submissions(django_assert_num_querie
         response = large_client.get(large_url)
     assert response.status_code == 200
     assert response.content.decode().count("Version 5 of 5") == 10
+
+
+def test_the_create_team_form_is_not_offered_after_registration_closes(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.competitions.judging_fixtures import build_round
+    from tests.factories import UserFactory
+
+    competition = build_round().competition
+    competition.registration_opens = timezone.now() - timedelta(days=20)
+    competition.registration_closes = timezone.now() - timedelta(days=1)
+    competition.save_revision().publish()
+    client.force_login(UserFactory(roles=["Students"]))
+    response = client.get(f"/compete/{competition.pk}/teams/new/", follow=True)
+    body = response.content.decode()
+    assert "teams can no longer change" in body
+    assert 'name="name"' not in body

@@ -76,3 +76,16 @@ def test_an_outcome_with_evidence_cannot_be_removed(admin_client, page_with_outc
     assert response.status_code == 200
     assert "already has evidence recorded against it" in response.content.decode()
     assert CourseOutcome.objects.filter(pk=lo.pk).exists()
+
+
+def test_an_outcome_a_competition_criterion_uses_cannot_be_removed(admin_client, page_with_outcome):
+    from competitions.models import CriterionAlignment
+    from tests.competitions.judging_fixtures import build_round
+
+    page, lo = page_with_outcome
+    criterion = build_round().task.criteria.first()
+    CriterionAlignment.objects.create(criterion=criterion, outcome=lo, weight=Decimal("1"))
+    response = admin_client.post(reverse("wagtailadmin_pages:edit", args=[page.pk]), edit_data(page, lo, delete=True))
+    assert response.status_code == 200
+    assert "Outcome LO1 is still used by criterion alignment" in response.content.decode()
+    assert CourseOutcome.objects.filter(pk=lo.pk).exists()
