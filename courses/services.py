@@ -32,22 +32,29 @@ def scale_for(*, outcome: CourseOutcome | None = None, competency: Competency | 
     """The scale evidence about an outcome or competency is scored on: its framework's scale."""
     if competency is not None:
         return competency.framework.scale
+    cached = getattr(outcome, "_evidence_scale", None)  # one lookup per outcome object, e.g. while finalising
+    if cached is not None:
+        return cached
     alignment = outcome.alignments.select_related("competency__framework__scale").first()
     if alignment is None:
         raise ValidationError(
             _("Outcome %(outcome)s is not aligned to any competency, so evidence of it cannot be scored.")
             % {"outcome": outcome}
         )
-    return alignment.competency.framework.scale
+    outcome._evidence_scale = alignment.competency.framework.scale
+    return outcome._evidence_scale
 
 
 def level_for_score(*, scale: ProficiencyScale, score: Decimal) -> ProficiencyLevel | None:
-    return scale.levels.filter(points__lte=score).order_by("-points").first()
+    """The highest level whose points the score reaches."""
+    reached = [level for level in scale.levels_by_points if level.points <= score]
+    return reached[-1] if reached else None
 
 
 def top_points(scale: ProficiencyScale) -> Decimal:
     """The points of the scale's highest level: the top of every normalised score."""
-    return scale.levels.order_by("-points").values_list("points", flat=True).first() or Decimal("0")
+    levels = scale.levels_by_points
+    return levels[-1].points if levels else Decimal("0")
 
 
 def normalise_score(*, raw: Decimal, out_of: Decimal, scale: ProficiencyScale) -> Decimal:

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -33,6 +34,11 @@ class ProficiencyScale(ClusterableModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @cached_property
+    def levels_by_points(self) -> list["ProficiencyLevel"]:
+        """The saved levels, lowest first (read once per scale object)."""
+        return list(ProficiencyLevel.objects.filter(scale=self).order_by("points"))
 
 
 class ProficiencyLevel(Orderable):
