@@ -13,7 +13,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from wagtail.models import Page
 
@@ -90,7 +90,10 @@ class JudgingView(OrganiserView):
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
             else:
-                messages.success(request, _("%(n)s assignments made.") % {"n": len(report.created)})
+                made = len(report.created)
+                messages.success(
+                    request, ngettext("%(n)s assignment made.", "%(n)s assignments made.", made) % {"n": made}
+                )
                 for entry in report.understaffed:
                     messages.warning(request, entry.message())
             return redirect("competitions_admin_judging", round_id)

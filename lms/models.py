@@ -23,7 +23,7 @@ class HomePage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         context["catalogues"] = selectors.published_catalogues(under=self)
-        context["competitions"] = CompetitionPage.objects.live().public().descendant_of(self).order_by(
-            "-registration_opens"
-        )[:6]
+        context["competitions"] = (
+            CompetitionPage.objects.live().public().descendant_of(self).order_by("-registration_opens")[:6]
+        )
         return context

@@ -206,6 +206,7 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAIL_PASSWORD_RESET_ENABLED = True
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no avatar requests to outside sites; nothing is fetched at run time
 
 LOGGING = {
     "version": 1,

@@ -7,7 +7,7 @@ the live server answers from another thread and only sees committed rows.
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -77,24 +77,42 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     browser.close()
 
 
-@pytest.fixture
-def page(browser: Browser, live_server, request: pytest.FixtureRequest) -> Iterator[Page]:
-    """A fresh browser context per test (no cookies carried over), pointed at the live server.
-
-    Relative URLs work: `page.goto("/admin/login/")`. On failure a full-page screenshot lands in
-    test-artifacts/browser/.
-    """
-    context = browser.new_context(base_url=live_server.url, locale="en-GB", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
-    page = context.new_page()
-    yield page
+def _keep_evidence_of_failure(request: pytest.FixtureRequest, page: Page, suffix: str) -> None:
     report = getattr(request.node, "rep_call", None)
-    if report is not None and report.failed:
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid)
-        try:
-            page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-            (ARTIFACTS / f"{name}.html").write_text(page.content(), encoding="utf-8")
-        except Exception as exc:  # the page may be gone; the test's own failure matters more
-            print(f"could not save a screenshot of the failed page: {exc}")
-    context.close()
+    if report is None or not report.failed:
+        return
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{request.node.nodeid}{suffix}")
+    try:
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        (ARTIFACTS / f"{name}.html").write_text(page.content(), encoding="utf-8")
+    except Exception as exc:  # the page may be gone; the test's own failure matters more
+        print(f"could not save a screenshot of {name}: {exc}")
+
+
+@pytest.fixture
+def new_person(browser: Browser, live_server, request: pytest.FixtureRequest) -> Iterator[Callable[[], Page]]:
+    """Another person at another computer: each call opens a fresh browser context (no shared cookies),
+    pointed at the live server, so relative URLs work. On failure every person's page is saved as a
+    full-page screenshot and its HTML in test-artifacts/browser/."""
+    contexts = []
+
+    def open_page() -> Page:
+        context = browser.new_context(
+            base_url=live_server.url, locale="en-GB", viewport={"width": 1280, "height": 900}, accept_downloads=True
+        )
+        context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for number, context in enumerate(contexts, start=1):
+        if context.pages:
+            _keep_evidence_of_failure(request, context.pages[0], f"-person{number}")
+        context.close()
+
+
+@pytest.fixture
+def page(new_person: Callable[[], Page]) -> Page:
+    """The first person of a journey."""
+    return new_person()

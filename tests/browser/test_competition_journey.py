@@ -7,7 +7,7 @@ the new evidence — happens through the pages, as each person would do it.
 """
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from competitions.models import (
     CompetitionIndexPage,
@@ -29,7 +29,6 @@ from competitions.models import (
     Task,
 )
 from lms.services import grant_course_section
-from tests.browser.conftest import ARTIFACTS, DEFAULT_TIMEOUT_MS
 from tests.factories import (
     PASSWORD,
     CohortFactory,
@@ -133,33 +132,6 @@ def stage() -> Stage:
     organiser = UserFactory(username="organiser", first_name="Hua", last_name="Zhao", roles=["Teachers"])
     grant_course_section(section=index)
     return Stage(competition, first_round, student_a, student_b, organiser, judge)
-
-
-@pytest.fixture
-def new_person(browser: Browser, live_server, request: pytest.FixtureRequest) -> Iterator[Callable[[], Page]]:
-    """Another person at another computer: a fresh browser context each call, like the `page` fixture's."""
-    contexts = []
-
-    def open_page() -> Page:
-        context = browser.new_context(
-            base_url=live_server.url, locale="en-GB", viewport={"width": 1280, "height": 900}, accept_downloads=True
-        )
-        context.set_default_timeout(DEFAULT_TIMEOUT_MS)
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_page
-    report = getattr(request.node, "rep_call", None)
-    for number, context in enumerate(contexts, start=1):
-        if report is not None and report.failed and context.pages:
-            ARTIFACTS.mkdir(parents=True, exist_ok=True)
-            name = re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{request.node.nodeid}-person{number}")
-            try:
-                context.pages[0].screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-                (ARTIFACTS / f"{name}.html").write_text(context.pages[0].content(), encoding="utf-8")
-            except Exception as exc:  # the page may be gone; the test's own failure matters more
-                print(f"could not save a screenshot of person {number}'s page: {exc}")
-        context.close()
 
 
 def fill_login_form(page: Page, *, username: str, password: str = PASSWORD) -> None:
