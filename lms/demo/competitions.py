@@ -53,7 +53,7 @@ from competitions.services.judging import assign_automatically, record_score
 from competitions.services.results import finalise_round
 from courses.models import CourseOutcome, CoursePage
 from lms.demo import content
-from lms.services import grant_course_section
+from lms.demo.pages import ensure_teacher_section, publish
 from themes.sanitiser import sanitise_html
 
 COUNTED_MODELS = {
@@ -612,11 +612,6 @@ COMMENTS = (
 # Pages
 
 
-def _publish(page: Page, *, editor: AbstractBaseUser) -> Page:
-    page.save_revision(user=editor).publish(user=editor)
-    return type(page).objects.get(pk=page.pk)
-
-
 def _moment(value: datetime | timedelta, *, now: datetime) -> datetime:
     """A fixed moment as it is; an offset from the start of ``now``'s day in the project's time zone."""
     if isinstance(value, datetime):
@@ -625,20 +620,14 @@ def _moment(value: datetime | timedelta, *, now: datetime) -> datetime:
 
 
 def build_competition_index(*, home: Page, editor: AbstractBaseUser) -> CompetitionIndexPage:
-    index = CompetitionIndexPage.objects.child_of(home).filter(slug=INDEX_SLUG).first()
-    if index is None:
-        index = CompetitionIndexPage(
-            title=INDEX_TITLE,
-            slug=INDEX_SLUG,
-            introduction=INDEX_INTRODUCTION,
-            show_in_menus=True,
-            live=False,
-            owner=editor,
-        )
-        home.add_child(instance=index)
-        index = _publish(index, editor=editor)
-    grant_course_section(section=index)
-    return index
+    return ensure_teacher_section(
+        home=home,
+        model=CompetitionIndexPage,
+        slug=INDEX_SLUG,
+        editor=editor,
+        title=INDEX_TITLE,
+        introduction=INDEX_INTRODUCTION,
+    )
 
 
 def build_competition(
@@ -673,7 +662,7 @@ def build_competition(
             owner=owner,
         )
         index.add_child(instance=competition)
-        competition = _publish(competition, editor=owner)
+        competition = publish(competition, editor=owner)
     rounds = {
         round_spec.slug: _build_round(
             round_spec, competition=competition, outcomes=outcomes, staff=staff, owner=owner, now=now
@@ -727,7 +716,7 @@ def _build_round(
         owner=owner,
     )
     competition.add_child(instance=round_page)
-    return _publish(round_page, editor=owner)
+    return publish(round_page, editor=owner)
 
 
 def _task(spec: TaskSpec, *, order: int, outcomes: dict[tuple[str, str], CourseOutcome]) -> Task:

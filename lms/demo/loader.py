@@ -41,9 +41,10 @@ from courses.models import (
 from courses.services import enrol_student, record_assessment_result, record_evidence
 from lms.demo import competitions, content
 from lms.demo.content import CourseSpec, PersonSpec
+from lms.demo.pages import ensure_teacher_section, publish
 from lms.models import HomePage
 from lms.roles import STUDENTS
-from lms.services import grant_course_section, sync_role_groups
+from lms.services import sync_role_groups
 from themes.models import BrandingSettings
 
 User = get_user_model()
@@ -93,12 +94,6 @@ def _counts() -> dict[str, int]:
 
 def _chinese_name(user: AbstractBaseUser) -> str:
     return f"{user.last_name}{user.first_name}"
-
-
-def _publish(page: Page, *, editor: AbstractBaseUser) -> Page:
-    """Publish the page's current state as a new revision and return it fresh from the database."""
-    page.save_revision(user=editor).publish(user=editor)
-    return type(page).objects.get(pk=page.pk)
 
 
 # People
@@ -223,7 +218,7 @@ def build_site(*, editor: AbstractBaseUser) -> HomePage:
             owner=editor,
         )
         root.add_child(instance=home)
-        home = _publish(home, editor=editor)
+        home = publish(home, editor=editor)
 
     site = Site.objects.get(is_default_site=True)
     if site.root_page_id != home.pk or site.site_name != content.SITE_NAME:
@@ -233,7 +228,7 @@ def build_site(*, editor: AbstractBaseUser) -> HomePage:
     _remove_welcome_page(root=root)
     if home.slug != HOME_SLUG and not Page.objects.child_of(root).filter(slug=HOME_SLUG).exists():
         home.slug = HOME_SLUG
-        home = _publish(home, editor=editor)
+        home = publish(home, editor=editor)
 
     BrandingSettings.objects.update_or_create(site=site, defaults=content.BRANDING)
     return home
@@ -249,21 +244,15 @@ def _remove_welcome_page(*, root: Page) -> None:
 
 
 def build_course_index(*, home: HomePage, programme: Programme, editor: AbstractBaseUser) -> CourseIndexPage:
-    index = CourseIndexPage.objects.child_of(home).filter(slug=content.COURSE_INDEX_SLUG).first()
-    if index is None:
-        index = CourseIndexPage(
-            title=content.COURSE_INDEX_TITLE,
-            slug=content.COURSE_INDEX_SLUG,
-            introduction=content.COURSE_INDEX_INTRODUCTION,
-            programme=programme,
-            show_in_menus=True,
-            live=False,
-            owner=editor,
-        )
-        home.add_child(instance=index)
-        index = _publish(index, editor=editor)
-    grant_course_section(section=index)
-    return index
+    return ensure_teacher_section(
+        home=home,
+        model=CourseIndexPage,
+        slug=content.COURSE_INDEX_SLUG,
+        editor=editor,
+        title=content.COURSE_INDEX_TITLE,
+        introduction=content.COURSE_INDEX_INTRODUCTION,
+        programme=programme,
+    )
 
 
 def build_course(
@@ -316,7 +305,7 @@ def build_course(
         owner=teacher,
     )
     index.add_child(instance=page)
-    return _publish(page, editor=teacher)
+    return publish(page, editor=teacher)
 
 
 def _syllabus(spec: CourseSpec) -> list[dict]:
