@@ -20,7 +20,13 @@ from wagtail.models import Page
 from competitions.forms import PersonChoiceField
 from competitions.models import Award, CompetitionPage, RoundPage, Task, Team
 from competitions.permissions import access_round_as_organiser, is_organiser
-from competitions.selectors.judging import aggregate_round, competition_of, is_round_locked, judging_progress
+from competitions.selectors.judging import (
+    aggregate_round,
+    competition_of,
+    is_round_locked,
+    judging_progress,
+    recusals,
+)
 from competitions.selectors.results import current_finalisation
 from competitions.services.imports import RESULT_COLUMNS, import_competition_results
 from competitions.services.judging import assign_automatically, assign_judge
@@ -113,6 +119,7 @@ class JudgingView(OrganiserView):
 
     def render(self, request, **context):
         context["progress"] = judging_progress(round_page=self.round_page)
+        context["recusals"] = recusals(round_page=self.round_page)
         return super().render(request, **context)
 
 

@@ -420,3 +420,12 @@ def _aggregate_criterion(
         return aggregation.z_scores(by_judge, max_points=max_points)
     combine = aggregation.trimmed_mean if method == AggregationMethod.TRIMMED_MEAN else aggregation.mean
     return {team_id: combine(list(judges.values())) for team_id, judges in by_team.items() if judges}
+
+
+def recusals(*, round_page: RoundPage) -> QuerySet[JudgeAssignment]:
+    """Judges who withdrew from entries of the round, with their reasons, newest first (for organisers)."""
+    return (
+        JudgeAssignment.objects.filter(task__round=round_page, recused_at__isnull=False)
+        .select_related("judge", "team", "task")
+        .order_by("-recused_at")
+    )

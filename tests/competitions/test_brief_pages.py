@@ -73,7 +73,7 @@ def test_course_page_without_competition_tasks_has_no_such_section(client, cours
     assert "Competition tasks that assess this course" not in body
 
 
-def test_brief_and_course_page_queries_do_not_grow_with_tasks(client, course_outcome, django_assert_num_queries):
+def test_brief_queries_do_not_grow_with_tasks(client, course_outcome, django_assert_num_queries):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -98,3 +98,19 @@ def test_brief_offers_registration_only_while_it_is_open(client, course_outcome)
 def test_home_page_lists_live_competitions(client, course_outcome):
     build_competition(course_outcome=course_outcome, title="Silk Road Cup")
     assert "Silk Road Cup" in client.get("/").content.decode()
+
+
+def test_course_page_queries_do_not_grow_with_the_tasks_assessing_it(client, competency, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    index = course_index()
+    small = outcome(course=course_page(index=index, code="SMALL1"), code="LO1", aligned=[(competency, "1")])
+    large = outcome(course=course_page(index=index, code="LARGE1"), code="LO1", aligned=[(competency, "1")])
+    build_competition(course_outcome=small, tasks=5, title="Small Cup")
+    build_competition(course_outcome=large, tasks=50, title="Large Cup")
+    client.get(small.course.url)
+    with CaptureQueriesContext(connection) as few:
+        assert "Small Cup" in client.get(small.course.url).content.decode()
+    with django_assert_num_queries(len(few)):
+        assert "Large Cup" in client.get(large.course.url).content.decode()

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from competitions.models import RoundFinalisation, RoundJudge, RoundResult
+from competitions.models import JudgeAssignment, RoundFinalisation, RoundJudge, RoundResult
 from lms.services import grant_course_section
 from tests.competitions.test_finalisation import judged  # noqa: F401 — fixture
 from tests.factories import UserFactory
@@ -71,3 +71,15 @@ def test_organiser_assigns_judges_automatically(client, judged, organiser):  # n
     client.force_login(organiser)
     response = client.post(reverse("competitions_admin_judging", args=[round_page.pk]), {"automatic": "1"}, follow=True)
     assert response.status_code == 200
+
+
+def test_organiser_sees_recusals_with_their_reasons(client, judged, organiser):  # noqa: F811
+    from django.utils import timezone
+
+    assignment = JudgeAssignment.objects.filter(team=judged["teams"]["A"]).first()
+    assignment.recused_at = timezone.now()
+    assignment.recusal_reason = "I coached this team last term"
+    assignment.save()
+    client.force_login(organiser)
+    body = client.get(reverse("competitions_admin_judging", args=[judged["round"].pk])).content.decode()
+    assert "I coached this team last term" in body
