@@ -66,18 +66,23 @@ def teams_of_student(*, student: AbstractBaseUser) -> QuerySet[Team]:
     )
 
 
+def _when(moment: datetime) -> str:
+    """A moment in messages: 2026-04-01 09:00 reads the same in English and Chinese and ends no sentence early."""
+    return date_format(timezone.localtime(moment), "Y-m-d H:i")
+
+
 def registration_closed_reason(*, competition: CompetitionPage, at=None) -> str:
     """Why teams cannot form or change now ("" while registration is open)."""
     now = at or timezone.now()
     if now < competition.registration_opens:
         return _("Registration for “%(competition)s” opens on %(when)s.") % {
             "competition": competition.title,
-            "when": date_format(timezone.localtime(competition.registration_opens), "DATETIME_FORMAT"),
+            "when": _when(competition.registration_opens),
         }
     if now >= competition.registration_closes:
         return _("Registration for “%(competition)s” closed on %(when)s; teams can no longer change.") % {
             "competition": competition.title,
-            "when": date_format(timezone.localtime(competition.registration_closes), "DATETIME_FORMAT"),
+            "when": _when(competition.registration_closes),
         }
     return ""
 
@@ -158,9 +163,6 @@ class SubmissionWindow:
     late_penalty_percent: Decimal = Decimal("0")
     reason: str = ""
 
-
-def _when(moment: datetime) -> str:
-    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
 def submission_window(*, round_page: RoundPage, at: datetime | None = None) -> SubmissionWindow:
