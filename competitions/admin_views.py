@@ -167,6 +167,16 @@ class ResultsView(OrganiserView):
         return super().render(request, **context)
 
 
+class CompetitionResultImportForm(forms.Form):
+    competition = forms.ModelChoiceField(label=gettext_lazy("Competition"), queryset=CompetitionPage.objects.none())
+    file = forms.FileField(label=gettext_lazy("CSV or XLSX file"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        organised = [page.pk for page in CompetitionPage.objects.all() if is_organiser(user, page)]
+        self.fields["competition"].queryset = CompetitionPage.objects.filter(pk__in=organised)
+
+
 class CompetitionResultImportView(BaseImportView):
     """Results of a contest run elsewhere, for a competition this user organises."""
 
@@ -175,14 +185,7 @@ class CompetitionResultImportView(BaseImportView):
     permission_required = "wagtailadmin.access_admin"
     url_name = "competitions_admin_import"
 
-    class form_class(forms.Form):
-        competition = forms.ModelChoiceField(label=gettext_lazy("Competition"), queryset=CompetitionPage.objects.none())
-        file = forms.FileField(label=gettext_lazy("CSV or XLSX file"))
-
-        def __init__(self, *args, user, **kwargs):
-            super().__init__(*args, **kwargs)
-            organised = [page.pk for page in CompetitionPage.objects.all() if is_organiser(user, page)]
-            self.fields["competition"].queryset = CompetitionPage.objects.filter(pk__in=organised)
+    form_class = CompetitionResultImportForm
 
     def params_for_session(self, data) -> dict:
         return {"competition": data["competition"].pk}

@@ -83,3 +83,28 @@ def test_organiser_sees_recusals_with_their_reasons(client, judged, organiser): 
     client.force_login(organiser)
     body = client.get(reverse("competitions_admin_judging", args=[judged["round"].pk])).content.decode()
     assert "I coached this team last term" in body
+
+
+def test_organiser_imports_external_results_with_a_preview(client, judged, organiser):  # noqa: F811
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from courses.models import EvidenceRecord
+
+    student = judged["teams"]["A"].memberships.first().student
+    competition = judged["round"].get_parent().specific
+    csv = f"学号,任务,评分项,成绩\n{student.username},Product listing 0,Listing quality 0,9\n".encode()
+    client.force_login(organiser)
+    url = reverse("competitions_admin_import")
+    preview = client.post(url, {"competition": competition.pk, "file": SimpleUploadedFile("r.csv", csv)})
+    assert "Confirm and import" in preview.content.decode()
+    assert not EvidenceRecord.objects.filter(student=student).exists()
+    client.post(url, {"token": preview.context["confirm_form"].initial["token"]})
+    assert EvidenceRecord.objects.active().get(student=student).score.to_eng_string() == "3.60"  # 9/10 × 4
+
+
+def test_competitions_others_organise_are_not_offered_for_import(client, judged):  # noqa: F811
+    client.force_login(UserFactory(roles=["Teachers"]))
+    response = client.get(reverse("competitions_admin_import"))
+    assert response.status_code == 200
+    assert 'name="competition"' in response.content.decode()
+    assert judged["round"].get_parent().title not in response.content.decode()
