@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.models import (
@@ -108,7 +109,7 @@ def record_evidence(
             _("Score %(score)s is outside the scale “%(scale)s” (0 to %(top)s).")
             % {"score": score, "scale": scale, "top": top}
         )
-    if done_on > date.today():
+    if done_on > timezone.localdate():
         raise ValidationError(_("Evidence cannot be dated in the future (%(date)s).") % {"date": done_on})
     with transaction.atomic():
         return EvidenceRecord.objects.create(

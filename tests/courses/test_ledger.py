@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from courses.models import EvidenceRecord, LedgerIsAppendOnly
 from courses.selectors import evidence_history
@@ -99,7 +100,7 @@ def test_evidence_cannot_be_dated_in_the_future(student, competency, teacher):
             student=student,
             competency=competency,
             score=Decimal("1"),
-            done_on=date.today() + timedelta(days=1),
+            done_on=timezone.localdate() + timedelta(days=1),  # the school's calendar day, not the server's
             source_kind="certificate",
             source_title="x",
             recorded_by=teacher,
