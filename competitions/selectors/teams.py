@@ -164,7 +164,6 @@ class SubmissionWindow:
     reason: str = ""
 
 
-
 def submission_window(*, round_page: RoundPage, at: datetime | None = None) -> SubmissionWindow:
     """The round's late policy applied to a moment (now by default).
 
