@@ -116,6 +116,7 @@ def team_view(request: HttpRequest, team_id: int) -> HttpResponse:
     team = team_detail(team_id=access_team(request.user, team_id).pk).get()
     membership = next((m for m in team.current_members if m.student_id == request.user.pk), None)
     is_team_organiser = is_organiser(request.user, team.competition)
+    registration_open = not registration_closed_reason(competition=team.competition)
     return TemplateResponse(
         request,
         TEMPLATES + "team.html",
@@ -124,6 +125,9 @@ def team_view(request: HttpRequest, team_id: int) -> HttpResponse:
             "members": team.current_members,
             "membership": membership,
             "can_manage": is_team_organiser or bool(membership and membership.is_captain),
+            "can_change_supervisors": is_team_organiser
+            or bool(membership and membership.is_captain and registration_open),
+            "can_leave": bool(membership and registration_open),
             "below_minimum": len(team.current_members) < team.competition.min_team_size,
             "rounds": team_task_board(team=team),
         },

@@ -557,8 +557,9 @@ def run_together(*calls):
     return results
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_judges_saving_the_same_entry_at_once_both_keep_their_scores(postgres_only):
+def test_two_judges_saving_the_same_entry_at_once_both_keep_their_scores():
     _setup, first, second, quality, _pricing = one_entry_two_judges()
     results = run_together(lambda: score(first, quality, "7", "A"), lambda: score(second, quality, "4", "B"))
     assert all(isinstance(result, Score) for result in results), results
@@ -567,8 +568,9 @@ def test_two_judges_saving_the_same_entry_at_once_both_keep_their_scores(postgre
     )
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_one_judge_in_two_tabs_at_once_loses_nothing_silently(postgres_only):
+def test_one_judge_in_two_tabs_at_once_loses_nothing_silently():
     # both tabs showed the same score; exactly one change wins, the other is told (ScoreConflict)
     _setup, first, _second, quality, _pricing = one_entry_two_judges()
     original = score(first, quality, "6")

@@ -314,3 +314,29 @@ def test_the_create_team_form_is_not_offered_after_registration_closes(client):
     body = response.content.decode()
     assert "teams can no longer change" in body
     assert 'name="name"' not in body
+
+
+def test_after_registration_closes_the_team_page_offers_no_leaving_or_supervisor_change(client):
+    from datetime import timedelta
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from tests.competitions.judging_fixtures import build_round, make_team
+    from tests.factories import UserFactory
+
+    setup = build_round()
+    captain = UserFactory(roles=["Students"])
+    team = make_team(setup, members=[captain])
+    team.memberships.filter(student=captain).update(is_captain=True)
+    client.force_login(captain)
+    url = reverse("participation:team", args=[team.pk])
+    open_body = client.get(url).content.decode()
+    assert "Leave the team" in open_body and "Change advisor or mentor" in open_body
+    competition = setup.competition
+    competition.registration_opens = timezone.now() - timedelta(days=20)
+    competition.registration_closes = timezone.now() - timedelta(days=1)
+    competition.save()
+    closed_body = client.get(url).content.decode()
+    assert "Leave the team" not in closed_body
+    assert "Change advisor or mentor" not in closed_body

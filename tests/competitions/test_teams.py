@@ -260,8 +260,9 @@ def test_only_the_captain_makes_a_new_invitation_code(competition):
         regenerate_invite_code(team=made, by=member)
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_simultaneous_joins_cannot_take_a_team_past_its_largest_size(postgres_only):
+def test_simultaneous_joins_cannot_take_a_team_past_its_largest_size():
     # Largest team 3; the captain is in, so of four students joining at once exactly two get in.
     competition = competition_page(max_team_size=3)
     made = team(competition=competition)
