@@ -1,12 +1,14 @@
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from competitions.admin_views import admin_urls
 from competitions.selectors.briefs import tasks_assessing_course
-from courses.hooks import COURSE_PAGE_SECTIONS
+from competitions.selectors.teams import entries_of_student
+from courses.hooks import COURSE_PAGE_SECTIONS, STUDENT_WORKS, StudentWork
 from courses.roles import TEACHERS, has_role
 
 
@@ -17,6 +19,21 @@ def competition_tasks_section(course, request):
     if not tasks:
         return None
     return render_to_string("competitions/includes/course_tasks.html", {"tasks": tasks}, request=request)
+
+
+@hooks.register(STUDENT_WORKS)
+def competition_entries(student):
+    """A student's competition entries, which a portfolio artefact can link to; the team's advisor and mentor
+    may verify such an artefact."""
+    for entry in entries_of_student(student=student):
+        team = entry.team
+        yield StudentWork(
+            key=f"competitions.entry:{team.pk}:{entry.task_id}",
+            title=f"{team.competition.title} · {entry.task.title} · {team.name}",
+            url=reverse("participation:submission", args=[entry.pk]),
+            done_on=timezone.localdate(entry.submitted_at),
+            reviewer_ids=tuple(pk for pk in (team.advisor_id, team.mentor_id) if pk),
+        )
 
 
 @hooks.register("register_admin_urls")

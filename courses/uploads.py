@@ -15,16 +15,20 @@ The client's file name is never used for storage: :class:`CheckedUpload` carries
 """
 
 import codecs
+import mimetypes
 import re
 import unicodedata
 import uuid
 import warnings
 import zipfile
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from typing import IO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import Storage, storages
+from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -94,6 +98,12 @@ _EXECUTABLE_SIGNATURES = (
 #: Markup a browser could render or run: refused even when it is valid UTF-8 text.
 _MARKUP_START = re.compile(rb"^<[a-z!?/]", re.IGNORECASE)
 _MARKUP_ANYWHERE = re.compile(rb"<\s*(script|svg|html|iframe|object|embed|!doctype)\b", re.IGNORECASE)
+
+
+def private_storage() -> Storage:
+    """Files only gate-checked views may send (submissions, portfolio artefacts); see STORAGES["private"]."""
+    return storages["private"]
+
 
 _UNSAFE_NAME_CHARACTERS = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
 
@@ -319,3 +329,23 @@ def _check_image(fileobj: IO[bytes], *, image_format: str) -> None:
             raise too_large from error
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as error:
             raise ValidationError(_("The image is damaged and cannot be opened."), code="damaged") from error
+
+
+def private_file_response(field_file, *, download_name: str, inline: bool = False) -> FileResponse:
+    """Send a stored private file after the caller's gate check: never sniffed, never run by the browser.
+
+    ``inline`` is for images already checked by :func:`validate_upload` (shown in the page); everything else
+    is a download.
+    """
+    stored_name = PurePosixPath(field_file.name).name
+    content_type = mimetypes.guess_type(stored_name)[0] or "application/octet-stream"
+    try:
+        handle = field_file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(
+        handle, as_attachment=not inline, filename=download_name or stored_name, content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

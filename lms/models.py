@@ -12,7 +12,7 @@ class HomePage(Page):
     introduction = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
 
     content_panels = Page.content_panels + [FieldPanel("introduction")]
-    subpage_types = ["courses.CourseIndexPage", "competitions.CompetitionIndexPage"]
+    subpage_types = ["courses.CourseIndexPage", "competitions.CompetitionIndexPage", "portfolios.PortfolioIndexPage"]
     max_count = 1
 
     class Meta:

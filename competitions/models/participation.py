@@ -3,15 +3,11 @@
 import secrets
 
 from django.conf import settings
-from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-
-def private_storage():
-    """Files only gate-checked views may send; see STORAGES["private"]."""
-    return storages["private"]
+from courses.uploads import private_storage
 
 
 def new_invite_code() -> str:

@@ -219,3 +219,14 @@ def team_task_board(*, team: Team) -> list[RoundEntry]:
         if entry is not None:
             entry.tasks.append(TaskEntry(task, latest.get(task.pk)))
     return list(rounds.values())
+
+
+def entries_of_student(*, student: AbstractBaseUser) -> QuerySet[Submission]:
+    """The newest version of every entry of teams the student is or was in, for linking from a portfolio."""
+    team_ids = TeamMembership.objects.filter(student=student).values("team_id")
+    return (
+        Submission.objects.filter(team_id__in=team_ids)
+        .exclude(_later_version_exists())
+        .select_related("team__competition", "task")
+        .order_by("-submitted_at")
+    )

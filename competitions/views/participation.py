@@ -4,13 +4,10 @@ Thin views: every protected object comes through a gate in :mod:`competitions.pe
 yours"), rules live in :mod:`competitions.services.teams` and :mod:`competitions.services.submissions`.
 """
 
-import mimetypes
-from pathlib import PurePosixPath
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -44,6 +41,7 @@ from competitions.services.teams import (
     regenerate_invite_code,
     set_supervisors,
 )
+from courses.uploads import private_file_response
 
 TEMPLATES = "competitions/participation/"
 
@@ -241,18 +239,4 @@ def submission_file(request: HttpRequest, submission_id: int) -> HttpResponse:
     submission = access_submission(request.user, submission_id)
     if not submission.file:
         raise Http404
-    stored_name = PurePosixPath(submission.file.name).name
-    content_type = mimetypes.guess_type(stored_name)[0] or "application/octet-stream"
-    try:
-        handle = submission.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=submission.original_filename or stored_name,
-        content_type=content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return private_file_response(submission.file, download_name=submission.original_filename)
