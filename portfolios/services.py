@@ -113,7 +113,9 @@ def portfolio_for(*, student: AbstractBaseUser) -> PortfolioPage:
             owner=student,
         )
         index.add_child(instance=page)
-        page.save_revision(user=student, log_action=False).publish(user=student, log_action=False)
+        page.save_revision(user=student, log_action=False).publish(
+            user=student, log_action=False, skip_permission_checks=True
+        )
     return page
 
 
@@ -412,7 +414,9 @@ def update_introduction(
         raise ValidationError(_("Choose who may see your competency overview."))
     portfolio.introduction = sanitise_html(introduction)
     portfolio.overview_visibility = overview_visibility
-    portfolio.save_revision(user=student, log_action=True).publish(user=student, log_action=False)
+    portfolio.save_revision(user=student, log_action=True).publish(
+        user=student, log_action=False, skip_permission_checks=True
+    )
     return portfolio
 
 
