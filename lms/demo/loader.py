@@ -39,7 +39,7 @@ from courses.models import (
     Track,
 )
 from courses.services import enrol_student, record_assessment_result, record_evidence
-from lms.demo import competitions, content
+from lms.demo import competitions, content, portfolios
 from lms.demo.content import CourseSpec, PersonSpec
 from lms.demo.pages import ensure_teacher_section, publish
 from lms.models import HomePage
@@ -66,6 +66,7 @@ COUNTED_MODELS = {
     "assessment results": AssessmentResult,
     "evidence rows": EvidenceRecord,
     **competitions.COUNTED_MODELS,
+    **portfolios.COUNTED_MODELS,
 }
 
 
@@ -436,6 +437,7 @@ def load_demo() -> DemoReport:
     record_results(assessments=assessments, students=students, staff=staff)
     record_certificates(students=students, competencies=competencies, recorded_by=staff["teacher"])
     competitions.build_competitions(home=home, courses=courses, staff=staff, students=students)
+    portfolios.build_portfolios(home=home, courses=courses, competencies=competencies, staff=staff, students=students)
     return DemoReport(before=before, after=_counts(), logins=_logins(students), password=content.DEMO_PASSWORD)
 
 

@@ -1,0 +1,24 @@
+from django.core.management import call_command
+
+from courses.models import EvidenceRecord
+from portfolios.models import Artefact, ArtefactKind, ArtefactStatus, PortfolioShare
+
+
+def test_demo_has_artefacts_of_every_kind_some_verified_some_waiting_and_a_rerun_changes_nothing(db):
+    call_command("load_demo", verbosity=0)
+
+    artefacts = Artefact.objects.all()
+    assert {a.kind for a in artefacts} == set(ArtefactKind.values)
+    statuses = {a.status for a in artefacts}
+    assert {ArtefactStatus.DRAFT, ArtefactStatus.IN_REVIEW, ArtefactStatus.SIGNED_OFF} <= statuses
+    verified = EvidenceRecord.objects.active().filter(source_key__startswith="portfolios.artefact:")
+    assert verified.exists()
+    assert PortfolioShare.objects.filter(revoked_at__isnull=True, employer__username="employer").count() == 1
+    # The practice record was reviewed, then answered with a second version that waits for review again.
+    responded = Artefact.objects.get(kind=ArtefactKind.PRACTICE, reviews__isnull=False)
+    assert responded.status == ArtefactStatus.IN_REVIEW
+    assert responded.current_version.number == 2
+
+    counts = (Artefact.objects.count(), EvidenceRecord.objects.count())
+    call_command("load_demo", verbosity=0)
+    assert (Artefact.objects.count(), EvidenceRecord.objects.count()) == counts
