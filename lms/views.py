@@ -5,11 +5,15 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
 from courses.selectors import attainment_for_student, framework_for_student
+from portfolios.selectors import CompetencyOverview
 
 
 @login_required
 def my_attainment(request: HttpRequest) -> HttpResponse:
-    """A student's competencies: the figure per competency and, on demand, the evidence behind it."""
+    """A student's competencies: the radar, the figure per competency and, on demand, the evidence behind it."""
     framework = framework_for_student(student=request.user)
-    figures = attainment_for_student(student=request.user, framework=framework, explain=True) if framework else []
-    return TemplateResponse(request, "lms/my_attainment.html", {"framework": framework, "figures": figures})
+    overview = None
+    if framework is not None:
+        figures = attainment_for_student(student=request.user, framework=framework, explain=True)
+        overview = CompetencyOverview(figures=figures, show_evidence=True)
+    return TemplateResponse(request, "lms/my_attainment.html", {"framework": framework, "overview": overview})
