@@ -1,0 +1,48 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
+
+from portfolios.admin_views import HEADER_ICON, admin_urls, is_reviewer
+from portfolios.models import ArtefactStatus
+from portfolios.selectors import review_counts
+
+
+@hooks.register("register_admin_urls")
+def register_portfolio_admin_urls():
+    return admin_urls()
+
+
+class ReviewerMenuItem(MenuItem):
+    def is_shown(self, request):
+        return is_reviewer(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_reviews_menu_item():
+    return ReviewerMenuItem(_("Reviews"), reverse("portfolios_admin_reviews"), icon_name=HEADER_ICON, order=230)
+
+
+class WaitingForReviewPanel(Component):
+    """On the dashboard: how many artefacts wait for this reviewer, with a link to the queue."""
+
+    name = "waiting_for_review"
+    template_name = "portfolios/admin/home_panel.html"
+    order = 120
+
+    def __init__(self, waiting: int):
+        self.waiting = waiting
+
+    def get_context_data(self, parent_context):
+        queue_url = f"{reverse('portfolios_admin_reviews')}?status={ArtefactStatus.IN_REVIEW}"
+        return {"waiting": self.waiting, "queue_url": queue_url}
+
+
+@hooks.register("construct_homepage_panels")
+def add_waiting_for_review_panel(request, panels):
+    if not is_reviewer(request.user):
+        return
+    waiting = review_counts(reviewer=request.user)[ArtefactStatus.IN_REVIEW]
+    if waiting:
+        panels.append(WaitingForReviewPanel(waiting))
