@@ -17,6 +17,7 @@ urlpatterns = [
     path("me/competencies/", views.my_attainment, name="my_attainment"),
     path("compete/", include("competitions.urls.participation")),
     path("judging/", include("competitions.urls.judging")),
+    path("portfolio/", include("portfolios.urls")),
 ]
 
 if settings.DEBUG:

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet
 from wagtail.models import Page
 
 from courses.attainment import Attainment
@@ -87,7 +87,9 @@ def artefact_history(*, artefact: Artefact) -> list[ArtefactVersion]:
     return list(
         ArtefactVersion.objects.filter(artefact=artefact)
         .select_related("review__reviewer", "review__level", "course", "mentor")
-        .prefetch_related("claimed_outcomes", "claimed_competencies")
+        .prefetch_related(
+            Prefetch("claimed_outcomes", CourseOutcome.objects.select_related("course")), "claimed_competencies"
+        )
         .order_by("-number")
     )
 
@@ -120,7 +122,9 @@ def review_queue(
     if status:
         artefacts = artefacts.filter(status=status)
     return with_current_version(artefacts).order_by(
-        Q(status=ArtefactStatus.IN_REVIEW).desc(), "current_version__submitted_for_review_at", "id"
+        ExpressionWrapper(Q(status=ArtefactStatus.IN_REVIEW), output_field=BooleanField()).desc(),
+        "current_version__submitted_for_review_at",
+        "id",
     )
 
 

@@ -53,6 +53,7 @@ from portfolios.models import (
     Visibility,
 )
 from themes.sanitiser import sanitise_html
+from themes.templatetags.themes_tags import person_name
 
 #: Files an artefact may carry: documents, images (certificate scans, screenshots), archives of work.
 ARTEFACT_FILE_KINDS = {"pdf", "png", "jpeg", "gif", "webp", "docx", "xlsx", "pptx", "zip", "txt"}
@@ -107,7 +108,7 @@ def portfolio_for(*, student: AbstractBaseUser) -> PortfolioPage:
         raise ValidationError(_("Portfolios are not set up yet: an administrator needs to add a portfolio index page."))
     with transaction.atomic():
         page = PortfolioPage(
-            title=student.get_full_name() or student.get_username(),
+            title=person_name(student),
             slug=f"student-{student.pk}",
             student=student,
             owner=student,
@@ -174,9 +175,11 @@ def save_artefact(
     data: ArtefactInput,
     file: UploadedFile | None = None,
     artefact: Artefact | None = None,
+    visibility: str | None = None,
 ) -> Artefact:
     """Create an artefact, or add a version to one. Editing a reviewed artefact is a response to its review:
-    the new version goes straight back to the reviewers."""
+    the new version goes straight back to the reviewers. ``visibility`` (when given) is set in the same
+    transaction, before a response is sent for review."""
     portfolio = portfolio_for(student=student)
     if artefact is not None:
         artefact = Artefact.objects.select_for_update().get(pk=artefact.pk)
@@ -188,6 +191,8 @@ def save_artefact(
             raise ValidationError(_("This artefact is with a reviewer. Cancel the review request to change it."))
         kind = artefact.kind
     linked_title, linked_url = _check_input(kind=kind, data=data, student=student)
+    if visibility is not None and visibility not in Visibility.values:
+        raise ValidationError({"visibility": _("Choose who may see this artefact.")})
     checked = validate_upload(file, allowed=ARTEFACT_FILE_KINDS) if file else None
     if artefact is None:
         last = Artefact.objects.filter(portfolio=portfolio).aggregate(last=Max("sort_order"))["last"]
@@ -224,8 +229,10 @@ def save_artefact(
     version.claimed_outcomes.set(data.outcomes)
     version.claimed_competencies.set(data.competencies)
     artefact.current_version = version
+    if visibility is not None:
+        artefact.visibility = visibility
     responding = artefact.status == ArtefactStatus.SIGNED_OFF
-    artefact.save(update_fields=["current_version"])
+    artefact.save(update_fields=["current_version", "visibility"])
     if responding:
         _send_for_review(artefact=artefact, version=version)
     return artefact
@@ -373,7 +380,9 @@ def withdraw_artefact(*, artefact: Artefact, student: AbstractBaseUser) -> Artef
     return artefact
 
 
+@transaction.atomic
 def set_visibility(*, artefact: Artefact, student: AbstractBaseUser, visibility: str) -> Artefact:
+    artefact = Artefact.objects.select_for_update().select_related("portfolio").get(pk=artefact.pk)
     if artefact.portfolio.student_id != student.pk:
         raise ValidationError(_("You can change only your own artefacts."))
     if visibility not in Visibility.values:
@@ -395,7 +404,9 @@ def move_artefact(*, artefact: Artefact, student: AbstractBaseUser, offset: int)
         .filter(portfolio_id=artefact.portfolio_id, withdrawn_at__isnull=True)
         .order_by("sort_order", "id")
     )
-    position = next(i for i, item in enumerate(ordered) if item.pk == artefact.pk)
+    position = next((i for i, item in enumerate(ordered) if item.pk == artefact.pk), None)
+    if position is None:
+        raise ValidationError(_("This artefact was withdrawn, so it has no place on your portfolio."))
     target = max(0, min(len(ordered) - 1, position + offset))
     ordered.insert(target, ordered.pop(position))
     for number, item in enumerate(ordered, start=1):
