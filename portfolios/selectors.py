@@ -12,6 +12,7 @@ from courses.selectors import attainment_for_student, framework_for_student
 from portfolios import permissions
 from portfolios.models import (
     Artefact,
+    ArtefactKind,
     ArtefactReview,
     ArtefactStatus,
     ArtefactVersion,
@@ -66,6 +67,8 @@ def portfolio_page_context(*, portfolio: PortfolioPage, viewer: AbstractBaseUser
         return None
     return {
         "is_owner": is_owner,
+        "artefact_kinds": ArtefactKind.choices,
+        "visibility_choices": Visibility.choices,
         "artefacts": artefacts,
         "overview": overview,
         "withdrawn": list(
