@@ -107,11 +107,12 @@ def _attainment_sql(student_filter: str) -> str:
     # Only quoted table names from model metadata are interpolated; every value is a query parameter.
     return f"""
 WITH contrib AS (
-    SELECT e.student_id, a.competency_id, e.done_on, e.score, a.weight * e.weight AS weight
+    -- "* 1.0": SQLite stores whole decimals as integers, and integer division would truncate the means.
+    SELECT e.student_id, a.competency_id, e.done_on, e.score, a.weight * e.weight * 1.0 AS weight
     FROM {evidence} e JOIN {alignment} a ON a.outcome_id = e.outcome_id
     WHERE {active}
   UNION ALL
-    SELECT e.student_id, e.competency_id, e.done_on, e.score, e.weight
+    SELECT e.student_id, e.competency_id, e.done_on, e.score, e.weight * 1.0
     FROM {evidence} e
     WHERE e.competency_id IS NOT NULL AND {active}
 ),

@@ -10,26 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from courses.uploads import display_name, validate_upload
+from tests.upload_payloads import PDF, office_bytes, png_bytes
 
 EVERYTHING = {"pdf", "png", "jpeg", "gif", "webp", "docx", "xlsx", "pptx", "zip", "txt"}
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-
-
-def png_bytes(size=(40, 30), mode="RGB") -> bytes:
-    buffer = io.BytesIO()
-    Image.new(mode, size).save(buffer, "PNG")
-    return buffer.getvalue()
-
-
-def office_bytes(folder: str, extra: dict[str, bytes] | None = None) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
-        archive.writestr("_rels/.rels", "<Relationships/>")
-        archive.writestr(f"{folder}document.xml", "<document/>")
-        for name, content in (extra or {}).items():
-            archive.writestr(name, content)
-    return buffer.getvalue()
 
 
 def upload(name: str, content: bytes) -> SimpleUploadedFile:

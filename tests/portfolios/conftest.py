@@ -12,8 +12,8 @@ from datetime import date
 import pytest
 
 from courses.models import CourseTeacher
-from portfolios.models import ArtefactKind, PortfolioIndexPage
-from portfolios.services import ArtefactInput, save_artefact
+from portfolios.models import ArtefactKind, PortfolioIndexPage, Visibility
+from portfolios.services import ArtefactInput, request_review, save_artefact, set_visibility
 from tests.factories import (
     CohortFactory,
     CompetencyFactory,
@@ -83,3 +83,21 @@ def make_artefact(school):
         return save_artefact(student=student or school.student, kind=kind, data=ArtefactInput(**fields), file=file)
 
     return make
+
+
+@pytest.fixture
+def levels(school):
+    """The school's scale levels by points: ``levels[3]`` is "Proficient" (mastery)."""
+    return {int(level.points): level for level in school.framework.scale.levels_by_points}
+
+
+@pytest.fixture
+def send_for_review(school):
+    """``send_for_review(artefact)`` lets reviewers see the artefact and asks for a review, as its owner."""
+
+    def send(artefact, *, student=None):
+        owner = student or artefact.portfolio.student
+        set_visibility(artefact=artefact, student=owner, visibility=Visibility.REVIEWERS)
+        return request_review(artefact=artefact, student=owner)
+
+    return send
