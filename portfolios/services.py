@@ -123,6 +123,10 @@ def portfolio_for(*, student: AbstractBaseUser) -> PortfolioPage:
 def _check_input(*, kind: str, data: ArtefactInput, student: AbstractBaseUser) -> tuple[str, str]:
     """Validate one version's fields; returns the linked work's title and URL (blank when not linked)."""
     errors: dict[str, list[str]] = {}
+    for name in ("title", "enterprise", "issuer", "certificate_number", "platform"):
+        limit = ArtefactVersion._meta.get_field(name).max_length
+        if len(getattr(data, name).strip()) > limit:
+            errors.setdefault(name, []).append(_("At most %(limit)s characters, please.") % {"limit": limit})
     if not data.title.strip():
         errors.setdefault("title", []).append(_("Give the artefact a title."))
     if data.done_on > timezone.localdate():
@@ -225,16 +229,21 @@ def save_artefact(
         version.file = previous.file.name
         version.original_filename = previous.original_filename
         version.file_kind = previous.file_kind
-    version.save()
-    version.claimed_outcomes.set(data.outcomes)
-    version.claimed_competencies.set(data.competencies)
-    artefact.current_version = version
-    if visibility is not None:
-        artefact.visibility = visibility
-    responding = artefact.status == ArtefactStatus.SIGNED_OFF
-    artefact.save(update_fields=["current_version", "visibility"])
-    if responding:
-        _send_for_review(artefact=artefact, version=version)
+    try:
+        version.save()
+        version.claimed_outcomes.set(data.outcomes)
+        version.claimed_competencies.set(data.competencies)
+        artefact.current_version = version
+        if visibility is not None:
+            artefact.visibility = visibility
+        responding = artefact.status == ArtefactStatus.SIGNED_OFF
+        artefact.save(update_fields=["current_version", "visibility"])
+        if responding:
+            _send_for_review(artefact=artefact, version=version)
+    except Exception:
+        if checked is not None and version.file:
+            version.file.storage.delete(version.file.name)  # the rows roll back; the new file must go too
+        raise
     return artefact
 
 
@@ -273,6 +282,8 @@ def _send_for_review(*, artefact: Artefact, version: ArtefactVersion) -> None:
         )
     for reviewer in reviewers:
         permissions.grant_review(artefact=artefact, reviewer=reviewer)
+    for former in permissions.reviewers_of(artefact).exclude(pk__in=[reviewer.pk for reviewer in reviewers]):
+        permissions.revoke_review(artefact=artefact, reviewer=former)  # e.g. the student changed the course
     version.submitted_for_review_at = timezone.now()
     version.save(update_fields=["submitted_for_review_at"])
     artefact.status = ArtefactStatus.IN_REVIEW
@@ -300,7 +311,9 @@ def cancel_review(*, artefact: Artefact, student: AbstractBaseUser) -> Artefact:
         raise ValidationError(_("You can change only your own artefacts."))
     if artefact.status != ArtefactStatus.IN_REVIEW:
         raise ValidationError(_("This artefact is not waiting for a review."))
-    artefact.status = ArtefactStatus.DRAFT if not artefact.reviews.exists() else ArtefactStatus.SIGNED_OFF
+    # Back to draft even when an earlier version was signed off: the current version is one nobody reviewed,
+    # so the artefact must not look signed off. The earlier review and its evidence stay.
+    artefact.status = ArtefactStatus.DRAFT
     artefact.save(update_fields=["status"])
     return artefact
 

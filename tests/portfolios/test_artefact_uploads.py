@@ -228,3 +228,25 @@ def test_a_very_long_name_is_cut_to_255_characters_keeping_the_extension(school,
     version = make_artefact(file=ContentFile(PDF, name="长" * 300 + ".pdf")).current_version
     assert len(version.original_filename) == 255
     assert version.original_filename.endswith(".pdf")
+
+
+def test_a_response_refused_after_its_file_was_stored_leaves_no_file_behind(school, make_artefact, levels):
+    from portfolios.models import ReviewVerdict, Visibility
+    from portfolios.services import request_review, set_visibility, sign_off
+
+    artefact = make_artefact(title="Certificate scan")
+    set_visibility(artefact=artefact, student=school.student, visibility=Visibility.REVIEWERS)
+    request_review(artefact=artefact, student=school.student)
+    sign_off(artefact=artefact, reviewer=school.class_teacher, verdict=ReviewVerdict.MEETS, level=levels[3], comment="")
+    set_visibility(artefact=artefact, student=school.student, visibility=Visibility.PRIVATE)
+    before = stored_files()
+    with pytest.raises(ValidationError, match="Private artefacts"):
+        save_artefact(  # a response to a review goes straight back to review, which a private artefact cannot
+            student=school.student,
+            kind=artefact.kind,
+            data=ArtefactInput(title="Clearer scan", done_on=date(2026, 6, 1), competencies=[school.trade]),
+            file=SimpleUploadedFile("scan.pdf", PDF),
+            artefact=artefact,
+        )
+    assert stored_files() == before
+    assert ArtefactVersion.objects.filter(artefact=artefact).count() == 1

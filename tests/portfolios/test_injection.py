@@ -219,7 +219,8 @@ def fill_portfolio(school, levels, text: str, *, student) -> None:
         save_artefact(
             student=student,
             kind=ArtefactKind.CERTIFICATE,
-            data=ArtefactInput(issuer=text, certificate_number=text, **common),
+            # The certificate number column holds 80 characters; longer payloads are cut to fit (and still hostile).
+            data=ArtefactInput(issuer=text, certificate_number=text[:80], **common),
             file=png_named(f"{text}.png"),
         ),
         save_artefact(student=student, kind=ArtefactKind.PRACTICE, data=ArtefactInput(platform=text, **common)),

@@ -84,7 +84,9 @@ def test_cancel_review_returns_a_first_request_to_draft(school, make_artefact, s
     assert status_of(artefact) == ArtefactStatus.DRAFT
 
 
-def test_cancel_review_of_a_response_returns_to_signed_off(school, make_artefact, send_for_review, levels):
+def test_cancel_review_of_a_response_returns_to_draft_and_keeps_the_earlier_review(
+    school, make_artefact, send_for_review, levels
+):
     artefact = make_artefact(kind=ArtefactKind.COURSE_WORK)
     send_for_review(artefact)
     sign_off(
@@ -93,7 +95,9 @@ def test_cancel_review_of_a_response_returns_to_signed_off(school, make_artefact
     edit(artefact, student=school.student, course=school.course)
     assert status_of(artefact) == ArtefactStatus.IN_REVIEW
     cancel_review(artefact=artefact, student=school.student)
-    assert status_of(artefact) == ArtefactStatus.SIGNED_OFF
+    # The current version (2) was never reviewed, so the artefact must not look signed off.
+    assert status_of(artefact) == ArtefactStatus.DRAFT
+    assert [review.version.number for review in artefact.reviews.all()] == [1]
 
 
 def test_cancel_review_is_refused_when_nothing_waits_for_review(school, make_artefact):
@@ -568,3 +572,30 @@ def test_a_competition_entry_review_request_goes_to_the_advisor_and_mentor(
     artefact = make_artefact(kind=ArtefactKind.COMPETITION_ENTRY, linked_work_key=entry.key)
     send_for_review(artefact)
     assert set(permissions.reviewers_of(artefact)) == {entry.advisor, school.mentor}
+
+
+def test_a_new_version_for_another_course_takes_review_rights_from_the_earlier_course_teacher(
+    school, make_artefact, send_for_review, levels
+):
+    other_course_teacher = school.other_course_teacher
+    artefact = make_artefact(kind=ArtefactKind.COURSE_WORK)
+    send_for_review(artefact)
+    sign_off(
+        artefact=artefact, reviewer=school.course_teacher, verdict=ReviewVerdict.MEETS, level=levels[3], comment=""
+    )
+    edit(artefact, student=school.student, course=school.other_course)  # a response: back to review
+    assert list(permissions.reviewers_of(artefact)) == [other_course_teacher]
+    with pytest.raises(ValidationError):
+        sign_off(
+            artefact=artefact, reviewer=school.course_teacher, verdict=ReviewVerdict.MEETS, level=levels[3], comment=""
+        )
+
+
+@pytest.mark.parametrize(
+    ("field", "limit"), [("title", 200), ("enterprise", 160), ("issuer", 160), ("certificate_number", 80)]
+)
+def test_a_field_longer_than_its_column_is_refused_with_a_message(school, make_artefact, field, limit):
+    kind = ArtefactKind.CERTIFICATE if field in {"issuer", "certificate_number"} else ArtefactKind.INTERNSHIP
+    with pytest.raises(ValidationError) as caught:
+        make_artefact(kind=kind, **{field: "长" * (limit + 1)})
+    assert caught.value.message_dict[field] == [f"At most {limit} characters, please."]
