@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('competition_entry', 'Competition entry'), ('course_work', 'Course work'), ('internship', 'Internship or enterprise project'), ('certificate', 'Skill certificate'), ('practice', 'Practice record'), ('reflection', 'Reflection')], max_length=32, verbose_name='kind')),
                 ('visibility', models.CharField(choices=[('private', 'Only me'), ('reviewers', 'My teachers and mentors'), ('employers', 'Also employers I share my portfolio with'), ('public', 'Everyone')], default='private', max_length=16, verbose_name='visible to')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('in_review', 'Ready for review'), ('signed_off', 'Reviewed')], default='draft', max_length=16, verbose_name='status')),
+                ('status', models.CharField(choices=[('draft', 'Draft'), ('in_review', 'Waiting for review'), ('signed_off', 'Reviewed')], default='draft', max_length=16, verbose_name='status')),
                 ('sort_order', models.PositiveIntegerField(default=0, verbose_name='position')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
                 ('withdrawn_at', models.DateTimeField(blank=True, null=True, verbose_name='withdrawn at')),

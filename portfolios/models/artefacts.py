@@ -32,7 +32,7 @@ class Visibility(models.TextChoices):
 
 class ArtefactStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    IN_REVIEW = "in_review", _("Ready for review")
+    IN_REVIEW = "in_review", _("Waiting for review")
     SIGNED_OFF = "signed_off", _("Reviewed")
 
 

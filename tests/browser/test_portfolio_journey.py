@@ -81,7 +81,7 @@ def test_student_adds_an_internship_the_mentor_verifies_it_and_the_radar_chart_c
     card = student.locator(".artefact", has_text=ARTEFACT)
     expect(card).to_contain_text("Draft")
     card.get_by_role("button", name="Ask for a review").click()
-    expect(student.locator(".artefact", has_text=ARTEFACT)).to_contain_text("Ready for review")
+    expect(student.locator(".artefact", has_text=ARTEFACT)).to_contain_text("Waiting for review")
 
     mentor = new_person()
     mentor.goto("/admin/portfolios/reviews/")
