@@ -74,6 +74,21 @@ def test_mean_weights_each_row_by_its_alignment(ledger, student, framework, comp
     assert figure.evidence_count == 4
 
 
+def test_mean_of_whole_number_scores_is_not_truncated(framework, competency, teacher, student):
+    # SQLite stores 3.00 and 4.00 as the integers 3 and 4; (3 + 4) / 2 must still be 3.50, not 3.
+    for score, day in (("3.00", date(2026, 1, 10)), ("4.00", date(2026, 2, 10))):
+        record_evidence(
+            student=student,
+            competency=competency,
+            score=Decimal(score),
+            done_on=day,
+            source_kind="course_assessment",
+            source_title="Test",
+            recorded_by=teacher,
+        )
+    assert figure_for(student, framework, competency, CalculationMethod.MEAN).value == Decimal("3.50")
+
+
 def test_highest_takes_the_best_row(ledger, student, framework, competency):
     assert figure_for(student, framework, competency, CalculationMethod.HIGHEST).value == Decimal("4.00")
 
