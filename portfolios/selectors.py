@@ -7,7 +7,8 @@ from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Out
 from wagtail.models import Page
 
 from courses.attainment import Attainment
-from courses.models import Cohort, Competency, CourseOutcome
+from courses.models import Cohort, Competency, CourseOutcome, CoursePage, ProficiencyLevel
+from courses.roles import MENTORS, TEACHERS, has_role
 from courses.selectors import attainment_for_student, framework_for_student
 from portfolios import permissions
 from portfolios.models import (
@@ -101,6 +102,17 @@ def shares_of(*, portfolio: PortfolioPage) -> QuerySet[PortfolioShare]:
     return PortfolioShare.objects.filter(portfolio=portfolio).select_related("employer").order_by("-granted_at")
 
 
+def portfolios_shared_with(*, employer: AbstractBaseUser) -> QuerySet[PortfolioShare]:
+    """The open shares to ``employer`` (one per portfolio), newest first, each with its portfolio and student.
+
+    Revoked shares drop out at once; unpublished portfolios too, since their link would lead nowhere."""
+    return (
+        PortfolioShare.objects.filter(employer=employer, revoked_at__isnull=True, portfolio__live=True)
+        .select_related("portfolio__student")
+        .order_by("-granted_at", "-pk")
+    )
+
+
 def review_queue(
     *,
     reviewer: AbstractBaseUser,
@@ -163,3 +175,62 @@ def claimable_competencies(*, student: AbstractBaseUser) -> QuerySet[Competency]
     if framework is None:
         return Competency.objects.none()
     return Competency.objects.filter(framework=framework).order_by("sort_order", "code")
+
+
+# --- The reviewers' admin ------------------------------------------------------------------------------------
+
+
+def is_reviewer(*, user: AbstractBaseUser) -> bool:
+    """Who gets the review queue: administrators, teachers and enterprise mentors."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or has_role(user, TEACHERS) or has_role(user, MENTORS)
+
+
+def review_filter_courses(*, reviewer: AbstractBaseUser) -> QuerySet[CoursePage]:
+    """Courses to filter the queue by: every live course for administrators, else the courses of the reviewer's
+    artefacts."""
+    if reviewer.is_superuser:
+        return CoursePage.objects.live().order_by("title")
+    courses = permissions.artefacts_user_may_review(reviewer).values("current_version__course")
+    return CoursePage.objects.filter(pk__in=courses).order_by("title")
+
+
+def review_filter_cohorts(*, reviewer: AbstractBaseUser) -> QuerySet[Cohort]:
+    """Classes to filter the queue by: all for administrators, else the ones the reviewer teaches or has
+    students in."""
+    if reviewer.is_superuser:
+        return Cohort.objects.all()
+    students = permissions.artefacts_user_may_review(reviewer).values("portfolio__student")
+    return Cohort.objects.filter(Q(teachers=reviewer) | Q(enrolments__student__in=students)).distinct()
+
+
+@dataclass(frozen=True)
+class LevelChoices:
+    levels: QuerySet[ProficiencyLevel]
+    several_scales: bool  # name each level's scale, or the same name would mean different things
+
+
+def batch_sign_off_levels(*, reviewer: AbstractBaseUser) -> LevelChoices:
+    """The levels of the scales the reviewer's waiting artefacts are verified on (their students' frameworks)."""
+    students = (
+        permissions.artefacts_user_may_review(reviewer)
+        .filter(status=ArtefactStatus.IN_REVIEW, withdrawn_at__isnull=True)
+        .exclude(visibility=Visibility.PRIVATE)
+        .values("portfolio__student")
+    )
+    levels = (
+        ProficiencyLevel.objects.filter(scale__frameworks__programmes__cohorts__enrolments__student__in=students)
+        .select_related("scale")
+        .distinct()
+        .order_by("scale__name", "points")
+    )
+    return LevelChoices(levels=levels, several_scales=levels.order_by().values("scale").distinct().count() > 1)
+
+
+def sign_off_levels(*, student: AbstractBaseUser) -> QuerySet[ProficiencyLevel]:
+    """The levels of the student's framework's scale, lowest first; none when the student has no programme."""
+    framework = framework_for_student(student=student)
+    if framework is None:
+        return ProficiencyLevel.objects.none()
+    return framework.scale.levels.order_by("points")

@@ -20,4 +20,5 @@ urlpatterns = [
     path("introduction/", views.edit_introduction, name="introduction"),
     path("sharing/", views.sharing, name="sharing"),
     path("sharing/<int:pk>/revoke/", views.revoke_share, name="revoke_share"),
+    path("shared-with-me/", views.shared_with_me, name="shared_with_me"),
 ]

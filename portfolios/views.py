@@ -1,4 +1,5 @@
-"""Students' portfolio pages under /portfolio/: artefacts, their versions, the review workflow, sharing.
+"""Students' portfolio pages under /portfolio/: artefacts, their versions, the review workflow, sharing, and
+the employer's list of portfolios shared with them.
 
 Thin views: every artefact comes through a gate in :mod:`portfolios.permissions` (404 for "not yours"); the
 rules live in :mod:`portfolios.services`. The portfolio page itself is a Wagtail page
@@ -27,7 +28,7 @@ from portfolios.forms import (
 )
 from portfolios.models import Artefact, ArtefactKind, ArtefactStatus, PortfolioPage, PortfolioShare
 from portfolios.permissions import access_own_artefact, access_version_file
-from portfolios.selectors import artefact_history, shares_of
+from portfolios.selectors import artefact_history, portfolios_shared_with, shares_of
 from themes.templatetags.themes_tags import person_name
 
 TEMPLATES = "portfolios/"
@@ -288,7 +289,12 @@ def sharing(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(
         request,
         TEMPLATES + "sharing.html",
-        {"form": form, "portfolio": portfolio, "shares": shares_of(portfolio=portfolio)},
+        {
+            "form": form,
+            "portfolio": portfolio,
+            "portfolio_address": request.build_absolute_uri(portfolio.get_url(request)),
+            "shares": shares_of(portfolio=portfolio),
+        },
     )
 
 
@@ -308,3 +314,12 @@ def revoke_share(request: HttpRequest, pk: int) -> HttpResponse:
             _("%(name)s can no longer see what you share with employers.") % {"name": person_name(share.employer)},
         )
     return redirect("portfolios:sharing")
+
+
+@login_required
+@require_safe
+def shared_with_me(request: HttpRequest) -> HttpResponse:
+    """The portfolios students have shared with the signed-in person (an employer); empty for everyone else."""
+    return TemplateResponse(
+        request, TEMPLATES + "shared_with_me.html", {"shares": portfolios_shared_with(employer=request.user)}
+    )

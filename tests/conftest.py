@@ -14,7 +14,7 @@ def pytest_report_header(config):
 @pytest.fixture(autouse=True, scope="session")
 def _clean_media():
     yield
-    shutil.rmtree(Path(settings.MEDIA_ROOT), ignore_errors=True)
+    shutil.rmtree(Path(settings.TEST_FILES_ROOT), ignore_errors=True)
 
 
 def pytest_collection_modifyitems(config, items):

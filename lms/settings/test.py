@@ -12,14 +12,17 @@ DATABASES = {
     "default": dj_database_url.parse(_url) if _url else {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
 }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-MEDIA_ROOT = BASE_DIR / "test-artifacts" / "media"
+# One folder per test process, so parallel runs (pytest-xdist workers, two suites at once) never see each other's
+# uploads; tests/conftest.py removes it when the session ends.
+TEST_FILES_ROOT = BASE_DIR / "test-artifacts" / f"files-{os.getpid()}"
+MEDIA_ROOT = TEST_FILES_ROOT / "media"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": BASE_DIR / "test-artifacts" / "private-media", "base_url": None},
+        "OPTIONS": {"location": TEST_FILES_ROOT / "private-media", "base_url": None},
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
