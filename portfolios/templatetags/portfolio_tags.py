@@ -30,7 +30,10 @@ def _figure_text(figure: Attainment) -> str:
 
 
 def radar_axes(figures: Sequence[Attainment]) -> list[RadarAxis]:
-    """One axis per competency: the attainment (0 when not yet attained) against the mastery level."""
+    """One axis per competency: the attainment (0 when not yet attained) against the mastery level.
+
+    The code is the short label a crowded chart shows instead of code and name (the table repeats both).
+    """
     return [
         RadarAxis(
             label=f"{figure.competency.code} {figure.competency.name}",
@@ -38,6 +41,7 @@ def radar_axes(figures: Sequence[Attainment]) -> list[RadarAxis]:
             maximum=figure.max_points,
             reference=figure.mastery_points,
             value_text=_figure_text(figure),
+            short_label=figure.competency.code,
         )
         for figure in figures
     ]
