@@ -7,9 +7,8 @@ sign-off goes through ``services.sign_off``, one artefact at a time.
 
 import django_filters
 from django.contrib import messages
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -23,22 +22,13 @@ from wagtail.admin.ui.tables import BaseColumn, Column, DateColumn, StatusTagCol
 from wagtail.admin.views.reports import ReportView
 
 from courses.models import Cohort, CoursePage, ProficiencyLevel
-from courses.roles import MENTORS, TEACHERS, has_role
-from courses.selectors import framework_for_student
 from courses.views import TitledAdminMixin
 from portfolios import permissions, selectors, services
 from portfolios.admin_forms import BulkSignOffForm, ReviewForm
-from portfolios.models import Artefact, ArtefactKind, ArtefactStatus, ArtefactVersion, Visibility
+from portfolios.models import Artefact, ArtefactKind, ArtefactStatus, ArtefactVersion
 from themes.templatetags.themes_tags import person_name
 
 HEADER_ICON = "tick-inverse"
-
-
-def is_reviewer(user: AbstractBaseUser) -> bool:
-    """Who gets the review queue: administrators, teachers and enterprise mentors."""
-    if not user.is_authenticated:
-        return False
-    return user.is_superuser or has_role(user, TEACHERS) or has_role(user, MENTORS)
 
 
 def version_file_url(version: ArtefactVersion) -> str:
@@ -46,39 +36,18 @@ def version_file_url(version: ArtefactVersion) -> str:
     return reverse("portfolios:version_file", args=[version.pk])
 
 
-def waiting_levels(*, reviewer: AbstractBaseUser) -> QuerySet[ProficiencyLevel]:
-    """The levels of the scales the reviewer's waiting artefacts are verified on (their students' frameworks)."""
-    students = (
-        permissions.artefacts_user_may_review(reviewer)
-        .filter(status=ArtefactStatus.IN_REVIEW, withdrawn_at__isnull=True)
-        .exclude(visibility=Visibility.PRIVATE)
-        .values("portfolio__student")
-    )
-    return (
-        ProficiencyLevel.objects.filter(scale__frameworks__programmes__cohorts__enrolments__student__in=students)
-        .select_related("scale")
-        .distinct()
-        .order_by("scale__name", "points")
-    )
-
-
 # --- The queue ---------------------------------------------------------------------------------------------
 
 
+# django-filter calls a filter's queryset with the request; these pass the reviewer on to the selectors.
+
+
 def queue_courses(request) -> QuerySet[CoursePage]:
-    """Courses to filter by: every live course for administrators, else the courses of the reviewer's artefacts."""
-    if request.user.is_superuser:
-        return CoursePage.objects.live().order_by("title")
-    courses = permissions.artefacts_user_may_review(request.user).values("current_version__course")
-    return CoursePage.objects.filter(pk__in=courses).order_by("title")
+    return selectors.review_filter_courses(reviewer=request.user)
 
 
 def queue_cohorts(request) -> QuerySet[Cohort]:
-    """Cohorts to filter by: all for administrators, else the ones the reviewer teaches or has students in."""
-    if request.user.is_superuser:
-        return Cohort.objects.all()
-    students = permissions.artefacts_user_may_review(request.user).values("portfolio__student")
-    return Cohort.objects.filter(Q(teachers=request.user) | Q(enrolments__student__in=students)).distinct()
+    return selectors.review_filter_cohorts(reviewer=request.user)
 
 
 class ReviewQueueFilterSet(WagtailFilterSet):
@@ -153,7 +122,7 @@ class ReviewQueueView(ReportView):
     ]
 
     def dispatch(self, request, *args, **kwargs):
-        if not is_reviewer(request.user):
+        if not selectors.is_reviewer(user=request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -182,10 +151,10 @@ class ReviewQueueView(ReportView):
             for status in (ArtefactStatus.IN_REVIEW, ArtefactStatus.SIGNED_OFF, ArtefactStatus.DRAFT)
         ]
         if counts[ArtefactStatus.IN_REVIEW]:
-            levels = waiting_levels(reviewer=self.request.user)
+            choices = selectors.batch_sign_off_levels(reviewer=self.request.user)
             context["bulk_form"] = BulkSignOffForm(
-                levels=levels,
-                show_scale=levels.order_by().values("scale").distinct().count() > 1,
+                levels=choices.levels,
+                show_scale=choices.several_scales,
                 initial={"next": self.request.get_full_path()},
             )
         return context
@@ -226,8 +195,7 @@ class ReviewView(TitledAdminMixin, View):
         return self.render(artefact=artefact, form=form)
 
     def form(self, artefact: Artefact, data=None) -> ReviewForm:
-        framework = framework_for_student(student=artefact.portfolio.student)
-        levels = framework.scale.levels.order_by("points") if framework else ProficiencyLevel.objects.none()
+        levels = selectors.sign_off_levels(student=artefact.portfolio.student)
         return ReviewForm(data, levels=levels, current_version_id=artefact.current_version_id)
 
     def get_page_subtitle(self) -> str:
@@ -249,7 +217,8 @@ class ReviewView(TitledAdminMixin, View):
             current=current,
             earlier=[version for version in history if version.pk != current.pk],
             form=form,
-            may_sign_off=artefact.status == ArtefactStatus.IN_REVIEW,
+            may_sign_off=artefact.status == ArtefactStatus.IN_REVIEW and artefact.withdrawn_at is None,
+            portfolio_url=artefact.portfolio.get_url(request=self.request) or "",
         )
         return TemplateResponse(self.request, self.template_name, context)
 
@@ -267,7 +236,7 @@ class BulkSignOffView(View):
     http_method_names = ["post"]
 
     def post(self, request):
-        if not is_reviewer(request.user):
+        if not selectors.is_reviewer(user=request.user):
             raise PermissionDenied
         form = BulkSignOffForm(request.POST, levels=ProficiencyLevel.objects.select_related("scale"))
         if not form.is_valid():
@@ -279,6 +248,8 @@ class BulkSignOffView(View):
             try:
                 artefact = permissions.access_artefact_for_review(request.user, pk)
             except Http404:
+                artefact = None
+            if artefact is None or artefact.withdrawn_at is not None:  # the queue leaves withdrawn ones out
                 messages.error(request, _("Artefact #%(pk)s is not in your review queue.") % {"pk": pk})
                 continue
             try:

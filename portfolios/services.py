@@ -383,13 +383,17 @@ def sign_off(
 
 @transaction.atomic
 def withdraw_artefact(*, artefact: Artefact, student: AbstractBaseUser) -> Artefact:
-    """Take an artefact off the portfolio. Evidence a reviewer already verified stays on the student's record."""
+    """Take an artefact off the portfolio. Evidence a reviewer already verified stays on the student's record.
+
+    One waiting for review is taken back from its reviewers too (as ``cancel_review`` does): back to draft."""
     artefact = Artefact.objects.select_for_update().select_related("portfolio").get(pk=artefact.pk)
     if artefact.portfolio.student_id != student.pk:
         raise ValidationError(_("You can change only your own artefacts."))
     if artefact.withdrawn_at is None:
         artefact.withdrawn_at = timezone.now()
-        artefact.save(update_fields=["withdrawn_at"])
+        if artefact.status == ArtefactStatus.IN_REVIEW:
+            artefact.status = ArtefactStatus.DRAFT
+        artefact.save(update_fields=["withdrawn_at", "status"])
     return artefact
 
 

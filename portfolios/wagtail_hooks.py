@@ -4,9 +4,9 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 
-from portfolios.admin_views import HEADER_ICON, admin_urls, is_reviewer
+from portfolios.admin_views import HEADER_ICON, admin_urls
 from portfolios.models import ArtefactStatus
-from portfolios.selectors import review_counts
+from portfolios.selectors import is_reviewer, review_counts
 
 
 @hooks.register("register_admin_urls")
@@ -16,7 +16,7 @@ def register_portfolio_admin_urls():
 
 class ReviewerMenuItem(MenuItem):
     def is_shown(self, request):
-        return is_reviewer(request.user)
+        return is_reviewer(user=request.user)
 
 
 @hooks.register("register_admin_menu_item")
@@ -41,7 +41,7 @@ class WaitingForReviewPanel(Component):
 
 @hooks.register("construct_homepage_panels")
 def add_waiting_for_review_panel(request, panels):
-    if not is_reviewer(request.user):
+    if not is_reviewer(user=request.user):
         return
     waiting = review_counts(reviewer=request.user)[ArtefactStatus.IN_REVIEW]
     if waiting:

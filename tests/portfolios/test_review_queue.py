@@ -4,7 +4,8 @@ Who reviews what in the ``school`` fixture: course work for EC101 → ``course_t
 the ``mentor`` it names; certificates and reflections (no course, no mentor) → ``class_teacher`` of Class A.
 """
 
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,10 +13,11 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from courses.models import CourseTeacher, EvidenceRecord
 from portfolios import services
-from portfolios.models import ArtefactKind, ArtefactReview, ArtefactStatus, ReviewVerdict, Visibility
+from portfolios.models import Artefact, ArtefactKind, ArtefactReview, ArtefactStatus, ReviewVerdict, Visibility
 from portfolios.services import ArtefactInput
 from tests.factories import CohortFactory, EnrolmentFactory, UserFactory
 
@@ -197,7 +199,7 @@ def test_counts_are_printed_above_the_table(client, school, filterable):
     client.force_login(school.admin)
     body = client.get(reverse(QUEUE)).content.decode()
     # admin: waiting 3 (EC101 essay, EC202 report, Class B reflection), reviewed 1 (certificate), draft 1
-    assert "Ready for review <strong>3</strong>" in body
+    assert "Waiting for review <strong>3</strong>" in body
     assert "Reviewed <strong>1</strong>" in body
     assert "Draft <strong>1</strong>" in body
 
@@ -223,6 +225,43 @@ def test_review_page_links_to_the_version_file(client, school, waiting):
     client.force_login(school.class_teacher)
     body = client.get(review_url(artefact)).content.decode()
     assert f'href="{reverse("portfolios:version_file", args=[artefact.current_version_id])}"' in body
+
+
+def test_review_page_names_each_claimed_outcome_with_its_course_and_description(client, school, course_work):
+    client.force_login(school.course_teacher)
+    body = client.get(review_url(course_work)).content.decode()
+    # lo1: course "Cross-border e-commerce basics", code LO1, description "Outcome LO1" (tests.factories.outcome)
+    assert "<li>Cross-border e-commerce basics · <strong>LO1</strong> Outcome LO1</li>" in body
+
+
+def test_review_page_shows_whole_hours_without_a_decimal(client, school, waiting):
+    internship = waiting(kind=ArtefactKind.INTERNSHIP, title="Amazon internship", hours=Decimal("24.0"))
+    client.force_login(school.mentor)
+    body = client.get(review_url(internship)).content.decode()
+    assert "<dd>24</dd>" in body
+
+
+def test_review_page_links_to_the_students_portfolio(client, school, course_work):
+    client.force_login(school.course_teacher)
+    body = client.get(review_url(course_work)).content.decode()
+    assert f'href="{course_work.portfolio.url}"' in body
+    assert "View the portfolio" in body
+
+
+def test_review_page_of_a_withdrawn_artefact_says_so_and_offers_no_form(client, school, course_work):
+    services.withdraw_artefact(artefact=course_work, student=school.student)
+    client.force_login(school.course_teacher)
+    body = client.get(review_url(course_work)).content.decode()
+    assert "The student withdrew this artefact on" in body
+    assert "Sign off this version" not in body
+
+
+def test_artefact_withdrawn_while_still_marked_waiting_offers_no_form(client, school, course_work):
+    """Rows withdrawn before ``withdraw_artefact`` took them back to draft still say "in review"."""
+    services.withdraw_artefact(artefact=course_work, student=school.student)
+    Artefact.objects.filter(pk=course_work.pk).update(status=ArtefactStatus.IN_REVIEW)
+    client.force_login(school.course_teacher)
+    assert "Sign off this version" not in client.get(review_url(course_work)).content.decode()
 
 
 @pytest.fixture
@@ -265,6 +304,15 @@ def test_signed_off_artefact_shows_the_review_and_no_form(client, course_work, s
     body = client.get(review_url(course_work)).content.decode()
     assert "Clear, well evidenced." in body
     assert "Sign off this version" not in body
+
+
+def test_review_line_does_not_end_in_a_doubled_full_stop(client, course_work, signed_by_post):
+    reviewed_at = timezone.make_aware(datetime(2026, 5, 1, 16, 35))
+    ArtefactReview.objects.filter(artefact=course_work).update(reviewed_at=reviewed_at)
+    body = client.get(review_url(course_work)).content.decode()
+    # English SHORT_DATETIME_FORMAT "m/d/Y P": 16:35 → "05/01/2026 4:35 p.m.", whose own full stop ends the line
+    assert "on 05/01/2026 4:35 p.m." in body
+    assert "4:35 p.m.." not in body
 
 
 def test_second_sign_off_of_the_same_version_is_refused(client, course_work, levels, signed_by_post):
@@ -388,6 +436,15 @@ def test_bulk_sign_off_refuses_and_reports_an_artefact_outside_the_queue(client,
     not_theirs.refresh_from_db()
     assert not_theirs.status == ArtefactStatus.IN_REVIEW
     assert ArtefactReview.objects.filter(reviewer=school.class_teacher).count() == 2
+
+
+def test_bulk_sign_off_reports_a_withdrawn_artefact_as_not_in_the_queue(client, school, certificates, levels):
+    services.withdraw_artefact(artefact=certificates[0], student=school.student)
+    response = bulk_sign_off(client, school.class_teacher, certificates, levels["3"])
+    body = response.content.decode()
+    assert f"Artefact #{certificates[0].pk} is not in your review queue." in body
+    assert "2 artefacts signed off." in body
+    assert not ArtefactReview.objects.filter(artefact=certificates[0]).exists()
 
 
 def test_bulk_sign_off_reports_each_refusal_with_its_reason(client, school, certificates, levels):

@@ -416,6 +416,17 @@ def test_withdrawing_keeps_the_artefact_and_its_versions(school, make_artefact):
     assert artefact.versions.count() == 1
 
 
+def test_withdrawing_an_artefact_waiting_for_review_takes_it_back_to_draft(school, waiting):
+    withdraw_artefact(artefact=waiting, student=school.student)
+    assert status_of(waiting) == ArtefactStatus.DRAFT
+
+
+def test_withdrawing_a_signed_off_artefact_keeps_it_signed_off(school, waiting, levels):
+    sign_off(artefact=waiting, reviewer=school.course_teacher, verdict=ReviewVerdict.MEETS, level=levels[3], comment="")
+    withdraw_artefact(artefact=waiting, student=school.student)
+    assert status_of(waiting) == ArtefactStatus.SIGNED_OFF
+
+
 def test_withdrawing_is_refused_for_another_student(school, make_artefact):
     artefact = make_artefact()
     with pytest.raises(ValidationError):
