@@ -276,10 +276,11 @@ def test_a_team_registers_submits_is_judged_and_the_result_becomes_evidence(
     expect(competency_row).to_contain_text("3.51 / 4")
     expect(competency_row).to_contain_text("Proficient")
     expect(competency_row).to_contain_text("Mastered")
-    competency_row.get_by_text("2", exact=True).click()  # the evidence count opens the list behind the figure
+    explanation = student_a.locator("details.calculation", has_text="Platform operation")
+    explanation.locator("summary").click()  # "How this was calculated" opens the rows behind the figure
     source = f"{COMPETITION} · {ROUND} · {TASK} · {CRITERION}"
-    expect(competency_row.get_by_role("link", name=source)).to_be_visible()
-    expect(competency_row.get_by_role("listitem").filter(has_text=source)).to_contain_text("3.20")
-    expect(competency_row.get_by_role("link", name=f"{COMPETITION} · {ROUND} · First prize")).to_be_visible()
-    competency_row.get_by_role("link", name=source).click()
+    expect(explanation.get_by_role("link", name=source)).to_be_visible()
+    expect(explanation.get_by_role("row").filter(has_text=source)).to_contain_text("3.20")
+    expect(explanation.get_by_role("link", name=f"{COMPETITION} · {ROUND} · First prize")).to_be_visible()
+    explanation.get_by_role("link", name=source).click()
     expect(student_a).to_have_url(re.compile(rf"{re.escape(stage.round.url)}$"))
