@@ -292,7 +292,11 @@ def _send_for_review(*, artefact: Artefact, version: ArtefactVersion) -> None:
 
 @transaction.atomic
 def request_review(*, artefact: Artefact, student: AbstractBaseUser) -> Artefact:
-    artefact = Artefact.objects.select_for_update().select_related("current_version", "portfolio").get(pk=artefact.pk)
+    artefact = (
+        Artefact.objects.select_for_update(of=("self",))
+        .select_related("current_version", "portfolio")
+        .get(pk=artefact.pk)
+    )
     if artefact.portfolio.student_id != student.pk:
         raise ValidationError(_("You can change only your own artefacts."))
     if artefact.withdrawn_at is not None:
@@ -306,7 +310,11 @@ def request_review(*, artefact: Artefact, student: AbstractBaseUser) -> Artefact
 @transaction.atomic
 def cancel_review(*, artefact: Artefact, student: AbstractBaseUser) -> Artefact:
     """Take an artefact back from its reviewers before they sign it off, so it can be changed."""
-    artefact = Artefact.objects.select_for_update().select_related("current_version", "portfolio").get(pk=artefact.pk)
+    artefact = (
+        Artefact.objects.select_for_update(of=("self",))
+        .select_related("current_version", "portfolio")
+        .get(pk=artefact.pk)
+    )
     if artefact.portfolio.student_id != student.pk:
         raise ValidationError(_("You can change only your own artefacts."))
     if artefact.status != ArtefactStatus.IN_REVIEW:
@@ -386,7 +394,7 @@ def withdraw_artefact(*, artefact: Artefact, student: AbstractBaseUser) -> Artef
     """Take an artefact off the portfolio. Evidence a reviewer already verified stays on the student's record.
 
     One waiting for review is taken back from its reviewers too (as ``cancel_review`` does): back to draft."""
-    artefact = Artefact.objects.select_for_update().select_related("portfolio").get(pk=artefact.pk)
+    artefact = Artefact.objects.select_for_update(of=("self",)).select_related("portfolio").get(pk=artefact.pk)
     if artefact.portfolio.student_id != student.pk:
         raise ValidationError(_("You can change only your own artefacts."))
     if artefact.withdrawn_at is None:
@@ -399,7 +407,7 @@ def withdraw_artefact(*, artefact: Artefact, student: AbstractBaseUser) -> Artef
 
 @transaction.atomic
 def set_visibility(*, artefact: Artefact, student: AbstractBaseUser, visibility: str) -> Artefact:
-    artefact = Artefact.objects.select_for_update().select_related("portfolio").get(pk=artefact.pk)
+    artefact = Artefact.objects.select_for_update(of=("self",)).select_related("portfolio").get(pk=artefact.pk)
     if artefact.portfolio.student_id != student.pk:
         raise ValidationError(_("You can change only your own artefacts."))
     if visibility not in Visibility.values:
