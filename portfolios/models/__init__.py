@@ -12,10 +12,23 @@ from portfolios.models.object_permissions import (
     ArtefactUserObjectPermission,
     PortfolioGroupObjectPermission,
     PortfolioUserObjectPermission,
+    TranscriptGroupObjectPermission,
+    TranscriptUserObjectPermission,
 )
 from portfolios.models.pages import PortfolioIndexPage, PortfolioPage, PortfolioShare
+from portfolios.models.transcripts import (
+    AccessKind,
+    RenderStatus,
+    Transcript,
+    TranscriptAccess,
+    TranscriptBatch,
+    TranscriptFeedback,
+    TranscriptGrant,
+    TranscriptLink,
+)
 
 __all__ = [
+    "AccessKind",
     "Artefact",
     "ArtefactGroupObjectPermission",
     "ArtefactKind",
@@ -28,6 +41,15 @@ __all__ = [
     "PortfolioPage",
     "PortfolioShare",
     "PortfolioUserObjectPermission",
+    "RenderStatus",
     "ReviewVerdict",
+    "Transcript",
+    "TranscriptAccess",
+    "TranscriptBatch",
+    "TranscriptFeedback",
+    "TranscriptGrant",
+    "TranscriptGroupObjectPermission",
+    "TranscriptLink",
+    "TranscriptUserObjectPermission",
     "Visibility",
 ]

@@ -30,3 +30,17 @@ class PortfolioGroupObjectPermission(GroupObjectPermissionBase):
 
     class Meta(GroupObjectPermissionBase.Meta):
         pass
+
+
+class TranscriptUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey("portfolios.Transcript", on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        pass
+
+
+class TranscriptGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey("portfolios.Transcript", on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        pass

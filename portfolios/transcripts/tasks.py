@@ -1,0 +1,31 @@
+"""Background work for transcripts (django-tasks: the database worker locally, RQ on Redis when REDIS_URL is set).
+
+Each task takes ids, not objects, and is safe to run twice: rendering skips a transcript that is already
+rendered, and a batch member that already has a transcript in the batch is not issued again.
+"""
+
+from django.contrib.auth import get_user_model
+from django_tasks import task
+
+from portfolios.models import Transcript, TranscriptBatch
+
+
+@task()
+def render_transcript_task(transcript_id: int) -> str:
+    from portfolios.transcripts.services import render_transcript
+
+    transcript = render_transcript(transcript=Transcript.objects.get(pk=transcript_id))
+    return transcript.pdf.name
+
+
+@task()
+def issue_batch_transcript_task(batch_id: int, student_id: int) -> int:
+    from portfolios.transcripts.services import issue_transcript, render_transcript
+
+    batch = TranscriptBatch.objects.select_related("requested_by").get(pk=batch_id)
+    existing = Transcript.objects.filter(batch=batch, student_id=student_id).first()
+    transcript = existing or issue_transcript(
+        student=get_user_model().objects.get(pk=student_id), issued_by=batch.requested_by, batch=batch
+    )
+    render_transcript(transcript=transcript)
+    return transcript.pk
