@@ -195,6 +195,14 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
+# Transcript signing: the Ed25519 key that signs transcript credentials (portfolios.transcripts.signing).
+# KESAI_SIGNING_KEY holds the PEM text itself and wins over KESAI_SIGNING_KEY_FILE, a path to a PEM file
+# (`manage.py create_signing_key` writes one). Every web node and worker must use the same key, and it must
+# outlive every transcript: a new key makes all earlier transcripts fail verification.
+KESAI_SIGNING_KEY = os.environ.get("KESAI_SIGNING_KEY", "")
+KESAI_SIGNING_KEY_FILE = Path(os.environ.get("KESAI_SIGNING_KEY_FILE", BASE_DIR / "var" / "signing-key.pem"))
+KESAI_SIGNING_KEY_AUTOCREATE = False  # dev and test settings create a missing key file on first use
+
 # Wagtail
 WAGTAIL_SITE_NAME = "Kesai"
 WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", "http://localhost:8000")

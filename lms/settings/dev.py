@@ -9,3 +9,6 @@ EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
 # runserver and the test client serve static files themselves; WhiteNoise is for production.
 MIDDLEWARE = [name for name in MIDDLEWARE if not name.startswith("whitenoise")]
+
+# Transcript signing: a local key in var/signing-key.pem (or KESAI_SIGNING_KEY_FILE), made on first use.
+KESAI_SIGNING_KEY_AUTOCREATE = True

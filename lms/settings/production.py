@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env_bool, env_list, os
+from .base import KESAI_SIGNING_KEY, KESAI_SIGNING_KEY_FILE, env_bool, env_list, os
 
 DEBUG = False
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -12,6 +12,14 @@ if len(SECRET_KEY) < 50:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must name the host names this site answers to.")
+
+# Transcript signing: refuse to start without the key (the PEM text, or a file that exists).
+KESAI_SIGNING_KEY_AUTOCREATE = False
+if not KESAI_SIGNING_KEY and not KESAI_SIGNING_KEY_FILE.is_file():
+    raise ImproperlyConfigured(
+        "Transcript signing needs KESAI_SIGNING_KEY (the PEM text of an Ed25519 key) or KESAI_SIGNING_KEY_FILE "
+        "(a PEM file that exists); see docs/deployment.md."
+    )
 
 STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}  # noqa: F405
 

@@ -31,3 +31,8 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 # runserver and the test client serve static files themselves; WhiteNoise is for production.
 MIDDLEWARE = [name for name in MIDDLEWARE if not name.startswith("whitenoise")]
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+
+# Transcript signing: one key per test process, in its own folder, made on first use and removed with the folder.
+KESAI_SIGNING_KEY = ""
+KESAI_SIGNING_KEY_FILE = TEST_FILES_ROOT / "signing-key.pem"
+KESAI_SIGNING_KEY_AUTOCREATE = True

@@ -82,7 +82,15 @@ def issue_transcript(
             % {"name": student.get_username()}
         ) from error
     public_id = uuid.uuid4()
-    clr = credential.build_clr(snapshot=snapshot, transcript_id=str(public_id), issued_at=issued_at, site_url=site_url)
+    try:
+        clr = credential.build_clr(
+            snapshot=snapshot, transcript_id=str(public_id), issued_at=issued_at, site_url=site_url
+        )
+    except credential.NothingAttained as error:
+        raise ValidationError(
+            _("%(name)s has not attained any competency yet, so there is nothing to certify.")
+            % {"name": snapshot["student"]["name"]}
+        ) from error
     transcript = Transcript.objects.create(
         public_id=public_id,
         student=student,

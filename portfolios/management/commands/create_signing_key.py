@@ -1,0 +1,35 @@
+"""``python manage.py create_signing_key``: a new Ed25519 key for signing transcript credentials."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from portfolios.transcripts.signing import key_id, write_signing_key
+
+
+class Command(BaseCommand):
+    help = (
+        "Write a new Ed25519 transcript signing key (PEM, readable by its owner only) to KESAI_SIGNING_KEY_FILE. "
+        "Refuses to replace an existing key unless --force: transcripts signed with the old key would no longer "
+        "verify."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true", help="Replace the key that is there.")
+        parser.add_argument("--path", type=Path, help="Write the key here instead of KESAI_SIGNING_KEY_FILE.")
+
+    def handle(self, *args, **options):
+        path = options["path"] or Path(settings.KESAI_SIGNING_KEY_FILE)
+        try:
+            key = write_signing_key(path=path, force=options["force"])
+        except FileExistsError:
+            raise CommandError(
+                f"{path} already holds a signing key. Transcripts signed with it verify only while it stays; "
+                "replace it with --force only if you mean that."
+            ) from None
+        self.stdout.write(self.style.SUCCESS(f"Wrote a new signing key to {path} (key id {key_id(key.public_key())})."))
+        if settings.KESAI_SIGNING_KEY:
+            self.stdout.write(
+                self.style.WARNING("KESAI_SIGNING_KEY is set, and it is used instead of this file while it is.")
+            )
