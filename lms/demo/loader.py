@@ -39,7 +39,7 @@ from courses.models import (
     Track,
 )
 from courses.services import enrol_student, record_assessment_result, record_evidence
-from lms.demo import competitions, content, portfolios
+from lms.demo import competitions, content, portfolios, transcripts
 from lms.demo.content import CourseSpec, PersonSpec
 from lms.demo.pages import ensure_teacher_section, publish
 from lms.models import HomePage
@@ -67,6 +67,7 @@ COUNTED_MODELS = {
     "evidence rows": EvidenceRecord,
     **competitions.COUNTED_MODELS,
     **portfolios.COUNTED_MODELS,
+    **transcripts.COUNTED_MODELS,
 }
 
 
@@ -438,6 +439,7 @@ def load_demo() -> DemoReport:
     record_certificates(students=students, competencies=competencies, recorded_by=staff["teacher"])
     competitions.build_competitions(home=home, courses=courses, staff=staff, students=students)
     portfolios.build_portfolios(home=home, courses=courses, competencies=competencies, staff=staff, students=students)
+    transcripts.build_transcripts(staff=staff, students=students)
     return DemoReport(before=before, after=_counts(), logins=_logins(students), password=content.DEMO_PASSWORD)
 
 

@@ -1,10 +1,10 @@
 from django.core.management import call_command
 
 from courses.models import EvidenceRecord
-from portfolios.models import Artefact, ArtefactKind, ArtefactStatus, PortfolioShare
+from portfolios.models import Artefact, ArtefactKind, ArtefactStatus, PortfolioShare, Transcript, TranscriptGrant
 
 
-def test_demo_has_artefacts_of_every_kind_some_verified_some_waiting_and_a_rerun_changes_nothing(db):
+def test_demo_has_artefacts_of_every_kind_transcripts_and_a_rerun_changes_nothing(db):
     call_command("load_demo", verbosity=0)
 
     artefacts = Artefact.objects.all()
@@ -19,6 +19,12 @@ def test_demo_has_artefacts_of_every_kind_some_verified_some_waiting_and_a_rerun
     assert responded.status == ArtefactStatus.IN_REVIEW
     assert responded.current_version.number == 2
 
-    counts = (Artefact.objects.count(), EvidenceRecord.objects.count())
+    # Transcripts: three students; one re-issued (v1 superseded by v2), one shared with the employer, one revoked.
+    assert Transcript.objects.count() == 4
+    assert Transcript.objects.filter(superseded_by__isnull=False).count() == 1
+    assert Transcript.objects.filter(revoked_at__isnull=False).count() == 1
+    assert TranscriptGrant.objects.filter(employer__username="employer", revoked_at__isnull=True).count() == 1
+
+    counts = (Artefact.objects.count(), EvidenceRecord.objects.count(), Transcript.objects.count())
     call_command("load_demo", verbosity=0)
-    assert (Artefact.objects.count(), EvidenceRecord.objects.count()) == counts
+    assert (Artefact.objects.count(), EvidenceRecord.objects.count(), Transcript.objects.count()) == counts
