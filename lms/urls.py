@@ -18,6 +18,8 @@ urlpatterns = [
     path("compete/", include("competitions.urls.participation")),
     path("judging/", include("competitions.urls.judging")),
     path("portfolio/", include("portfolios.urls")),
+    # /transcripts/… and /.well-known/jwks.json: the paths are fixed by the credentials already issued.
+    path("", include("portfolios.transcripts.urls")),
 ]
 
 if settings.DEBUG:

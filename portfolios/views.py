@@ -29,6 +29,7 @@ from portfolios.forms import (
 from portfolios.models import Artefact, ArtefactKind, ArtefactStatus, PortfolioPage, PortfolioShare
 from portfolios.permissions import access_own_artefact, access_version_file
 from portfolios.selectors import artefact_history, portfolios_shared_with, shares_of
+from portfolios.transcripts import selectors as transcript_selectors
 from themes.templatetags.themes_tags import person_name
 
 TEMPLATES = "portfolios/"
@@ -319,7 +320,14 @@ def revoke_share(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def shared_with_me(request: HttpRequest) -> HttpResponse:
-    """The portfolios students have shared with the signed-in person (an employer); empty for everyone else."""
+    """The portfolios and transcripts students have shared with the signed-in person (an employer); empty for
+    everyone else. Revoked transcripts stay listed, marked, without a link (their grant no longer opens them)."""
+    transcripts = [
+        (transcript, transcript_selectors.standing(transcript=transcript))
+        for transcript in transcript_selectors.shared_with_employer(employer=request.user)
+    ]
     return TemplateResponse(
-        request, TEMPLATES + "shared_with_me.html", {"shares": portfolios_shared_with(employer=request.user)}
+        request,
+        TEMPLATES + "shared_with_me.html",
+        {"shares": portfolios_shared_with(employer=request.user), "transcripts": transcripts},
     )

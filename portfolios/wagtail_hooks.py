@@ -7,11 +7,17 @@ from wagtail.admin.ui.components import Component
 from portfolios.admin_views import HEADER_ICON, admin_urls
 from portfolios.models import ArtefactStatus
 from portfolios.selectors import is_reviewer, review_counts
+from portfolios.transcripts import admin_views as transcript_admin
 
 
 @hooks.register("register_admin_urls")
 def register_portfolio_admin_urls():
     return admin_urls()
+
+
+@hooks.register("register_admin_urls")
+def register_transcript_admin_urls():
+    return transcript_admin.admin_urls()
 
 
 class ReviewerMenuItem(MenuItem):
@@ -22,6 +28,21 @@ class ReviewerMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_reviews_menu_item():
     return ReviewerMenuItem(_("Reviews"), reverse("portfolios_admin_reviews"), icon_name=HEADER_ICON, order=230)
+
+
+class TranscriptsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return transcript_admin.may_issue_for_classes(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_transcripts_menu_item():
+    return TranscriptsMenuItem(
+        _("Transcripts"),
+        reverse("transcripts_admin_classes"),
+        icon_name=transcript_admin.HEADER_ICON,
+        order=235,
+    )
 
 
 class WaitingForReviewPanel(Component):

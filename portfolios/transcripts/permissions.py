@@ -18,7 +18,7 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
 from courses.models import Cohort
-from portfolios.models import Transcript, TranscriptLink
+from portfolios.models import Transcript, TranscriptBatch, TranscriptLink
 
 VIEW_SHARED = "portfolios.view_shared_transcript"
 
@@ -61,6 +61,8 @@ def has_grant(user: AbstractBaseUser, transcript: Transcript) -> bool:
 
 
 def transcripts_visible_to(user: AbstractBaseUser) -> QuerySet[Transcript]:
+    """The student's own, their classes' (for teachers), and those granted to an employer while not revoked:
+    revoking a transcript ends every employer's access at once, as it ends every link's."""
     if not user.is_authenticated:
         return Transcript.objects.none()
     if user.is_superuser:
@@ -69,7 +71,7 @@ def transcripts_visible_to(user: AbstractBaseUser) -> QuerySet[Transcript]:
     return (
         Transcript.objects.filter(student=user)
         | Transcript.objects.filter(student__in=taught)
-        | Transcript.objects.filter(pk__in=shared_with(user).values("pk"))
+        | Transcript.objects.filter(pk__in=shared_with(user).filter(revoked_at__isnull=True).values("pk"))
     )
 
 
@@ -105,3 +107,31 @@ def grant_view(*, transcript: Transcript, employer: AbstractBaseUser) -> None:
 
 def revoke_view(*, transcript: Transcript, employer: AbstractBaseUser) -> None:
     remove_perm(VIEW_SHARED, employer, transcript)
+
+
+def access_cohort_for_issuing(user: AbstractBaseUser, pk: int) -> Cohort:
+    """A class whose transcripts the user may issue: one they teach (any, for administrators)."""
+    if not user.is_authenticated:
+        raise Http404
+    cohorts = Cohort.objects.select_related("programme")
+    if not user.is_superuser:
+        cohorts = cohorts.filter(teachers=user)
+    return get_object_or_404(cohorts, pk=pk)
+
+
+def access_batch(user: AbstractBaseUser, pk: int) -> TranscriptBatch:
+    """A cohort issuing request, for the teachers of its class (and administrators)."""
+    batch = get_object_or_404(TranscriptBatch.objects.select_related("cohort__programme", "requested_by"), pk=pk)
+    if not may_issue_for_cohort(user, batch.cohort):
+        raise Http404
+    return batch
+
+
+def access_student_for_teacher(user: AbstractBaseUser, pk: int) -> AbstractBaseUser:
+    """A student of one of the user's classes (any student, for administrators)."""
+    from django.contrib.auth import get_user_model
+
+    student = get_object_or_404(get_user_model(), pk=pk)
+    if not teaches(user, student.pk):
+        raise Http404
+    return student

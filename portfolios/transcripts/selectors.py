@@ -8,11 +8,13 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from courses.models import Cohort, Enrolment
 from portfolios.models import (
     RenderStatus,
     Transcript,
     TranscriptAccess,
     TranscriptBatch,
+    TranscriptFeedback,
     TranscriptGrant,
     TranscriptLink,
 )
@@ -101,6 +103,11 @@ def _verdict_for(transcript: Transcript | None) -> Verification:
     return Verification(Verdict.VALID, transcript)
 
 
+def standing(*, transcript: Transcript) -> Verification:
+    """Whether a transcript is valid, superseded or revoked (as the verification page would answer)."""
+    return _verdict_for(transcript)
+
+
 def _issued() -> QuerySet[Transcript]:
     return Transcript.objects.select_related("student", "superseded_by")
 
@@ -123,3 +130,52 @@ def verify_credential(*, token: str) -> Verification:
     except signing.InvalidCredential:
         return Verification(Verdict.NOT_GENUINE)
     return _verdict_for(_issued().filter(credential=token).first())
+
+
+# --- For the pages: feedback, and cohort issuing ---------------------------------------------------------------
+
+
+def feedback_given(*, transcript: Transcript, employer: AbstractBaseUser) -> QuerySet[TranscriptFeedback]:
+    """The employer's current feedback on a transcript (the latest per competency), by competency code."""
+    return (
+        TranscriptFeedback.objects.filter(transcript=transcript, employer=employer, superseded_by__isnull=True)
+        .select_related("competency")
+        .order_by("competency__code")
+    )
+
+
+def cohorts_for_issuing(*, user: AbstractBaseUser) -> QuerySet[Cohort]:
+    """The classes whose transcripts the user may issue (all of them for administrators), with head counts."""
+    cohorts = Cohort.objects.all() if user.is_superuser else Cohort.objects.filter(teachers=user)
+    return (
+        cohorts.select_related("programme")
+        .annotate(students=Count("enrolments", distinct=True))
+        .order_by("-entry_year", "programme__name", "name")
+    )
+
+
+def recent_batches(*, user: AbstractBaseUser, limit: int = 10) -> list[tuple[TranscriptBatch, BatchProgress]]:
+    """The latest cohort issuing requests for the user's classes, each with its progress (one query for all)."""
+    cohorts = cohorts_for_issuing(user=user).values("pk")
+    batches = (
+        TranscriptBatch.objects.filter(cohort__in=cohorts)
+        .select_related("cohort", "requested_by")
+        .annotate(
+            done=Count("transcripts", filter=Q(transcripts__render_status=RenderStatus.DONE)),
+            failed=Count("transcripts", filter=Q(transcripts__render_status=RenderStatus.FAILED)),
+        )
+        .order_by("-requested_at", "-pk")[:limit]
+    )
+    return [(batch, BatchProgress(total=batch.total, done=batch.done, failed=batch.failed)) for batch in batches]
+
+
+def class_transcripts(*, cohort: Cohort) -> list[tuple[Enrolment, Transcript | None]]:
+    """Each student of the class (by student number) with their newest transcript, or None: two queries."""
+    enrolments = list(cohort.enrolments.select_related("student").order_by("student_number", "pk"))
+    newest = {
+        transcript.student_id: transcript
+        for transcript in Transcript.objects.filter(
+            student__in=[enrolment.student_id for enrolment in enrolments], superseded_by__isnull=True
+        ).order_by("version")
+    }
+    return [(enrolment, newest.get(enrolment.student_id)) for enrolment in enrolments]

@@ -64,7 +64,7 @@ def issue_transcript(
     if not permissions.may_issue(issued_by, student):
         raise PermissionDenied
     previous = (
-        Transcript.objects.select_for_update()
+        Transcript.objects.select_for_update(of=("self",))
         .filter(student=student, superseded_by__isnull=True)
         .order_by("-version")
         .first()
@@ -297,7 +297,7 @@ def give_feedback(
     if not 1 <= int(importance) <= 5:
         raise ValidationError({"importance": _("Choose from 1 (not needed) to 5 (essential).")})
     previous = (
-        TranscriptFeedback.objects.select_for_update()
+        TranscriptFeedback.objects.select_for_update(of=("self",))
         .filter(transcript=transcript, employer=employer, competency=competency, superseded_by__isnull=True)
         .first()
     )

@@ -144,7 +144,7 @@ def test_shared_with_me_queries_do_not_grow_with_shares(school, django_assert_nu
 
 # --- Account links in the header, by role ----------------------------------------------------------------------
 
-STUDENT_LINKS = {"My competencies", "My portfolio", "My teams"}
+STUDENT_LINKS = {"My competencies", "My portfolio", "My transcripts", "My teams"}
 
 
 @pytest.mark.parametrize(
