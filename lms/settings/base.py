@@ -227,3 +227,13 @@ LOGGING = {
         "weasyprint.progress": {"level": "WARNING"},
     },
 }
+
+# Public transcript endpoints, rate-limited per IP address (django-ratelimit; counters live in the cache, so
+# they are shared between web nodes only with REDIS_URL). Behind a reverse proxy, set RATELIMIT_IP_META_KEY to
+# the header the proxy writes the client's address into (e.g. HTTP_X_REAL_IP), or everyone shares one limit.
+KESAI_VERIFY_RATE = os.environ.get("KESAI_VERIFY_RATE", "30/m")  # verification by code (the QR code's target)
+KESAI_VERIFY_UPLOAD_RATE = os.environ.get("KESAI_VERIFY_UPLOAD_RATE", "10/m")  # by uploading a PDF or credential
+KESAI_SHARE_LINK_RATE = os.environ.get("KESAI_SHARE_LINK_RATE", "30/m")  # openings of secret links
+KESAI_VERIFY_MAX_BYTES = 20 * 1024 * 1024
+if os.environ.get("RATELIMIT_IP_META_KEY"):
+    RATELIMIT_IP_META_KEY = os.environ["RATELIMIT_IP_META_KEY"]

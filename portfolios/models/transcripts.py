@@ -53,6 +53,26 @@ class TranscriptBatch(models.Model):
         return f"{self.cohort} · {self.requested_at:%Y-%m-%d %H:%M}"
 
 
+class TranscriptBatchSkip(models.Model):
+    """A student of a class batch who got no transcript, and why (e.g. nothing attained yet)."""
+
+    batch = models.ForeignKey(TranscriptBatch, verbose_name=_("batch"), on_delete=models.CASCADE, related_name="skips")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("student"), on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("reason"))
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("student skipped in a batch")
+        verbose_name_plural = _("students skipped in a batch")
+        ordering = ["batch", "at"]
+        constraints = [models.UniqueConstraint(fields=["batch", "student"], name="one_skip_per_student_per_batch")]
+
+    def __str__(self) -> str:
+        return f"{self.batch} · {self.student}"
+
+
 class Transcript(models.Model):
     public_id = models.UUIDField(_("public identifier"), default=uuid.uuid4, unique=True, editable=False)
     student = models.ForeignKey(

@@ -40,6 +40,12 @@ def progress_label(progress: BatchProgress) -> str:
         text += " " + ngettext(
             "%(failed)s could not be prepared.", "%(failed)s could not be prepared.", progress.failed
         ) % {"failed": progress.failed}
+    if progress.skipped:
+        text += " " + ngettext(
+            "%(skipped)s student got no transcript (see below).",
+            "%(skipped)s students got no transcript (see below).",
+            progress.skipped,
+        ) % {"skipped": progress.skipped}
     if progress.finished:
         text += " " + _("Finished.")
     return text
@@ -49,6 +55,7 @@ def progress_json(progress: BatchProgress) -> dict:
     return {
         "done": progress.done,
         "failed": progress.failed,
+        "skipped": progress.skipped,
         "total": progress.total,
         "percent": progress.percent,
         "finished": progress.finished,

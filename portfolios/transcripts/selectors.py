@@ -50,6 +50,7 @@ class BatchProgress:
     total: int
     done: int
     failed: int
+    skipped: int = 0
 
     @property
     def percent(self) -> int:
@@ -57,7 +58,7 @@ class BatchProgress:
 
     @property
     def finished(self) -> bool:
-        return self.done + self.failed >= self.total
+        return self.done + self.failed + self.skipped >= self.total
 
 
 def batch_progress(*, batch: TranscriptBatch) -> BatchProgress:
@@ -65,7 +66,7 @@ def batch_progress(*, batch: TranscriptBatch) -> BatchProgress:
         done=Count("pk", filter=Q(render_status=RenderStatus.DONE)),
         failed=Count("pk", filter=Q(render_status=RenderStatus.FAILED)),
     )
-    return BatchProgress(total=batch.total, done=counts["done"], failed=counts["failed"])
+    return BatchProgress(total=batch.total, done=counts["done"], failed=counts["failed"], skipped=batch.skips.count())
 
 
 class Verdict:

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from portfolios.models import RenderStatus, Transcript, TranscriptBatch
 from portfolios.transcripts import services
-from tests.factories import CohortFactory, UserFactory
+from tests.factories import CohortFactory, EnrolmentFactory, UserFactory
 from tests.transcripts.conftest import client_for
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fake_pdf", "evidence")]
@@ -67,6 +67,7 @@ def test_the_progress_endpoint_reports_the_finished_batch(school, issued_batch):
     assert answer == {
         "done": 2,
         "failed": 0,
+        "skipped": 0,
         "total": 2,
         "percent": 100,
         "finished": True,
@@ -191,3 +192,19 @@ def test_a_transcript_of_another_student_cannot_be_revoked_through_this_students
     assert response.status_code == 404
     others.refresh_from_db()
     assert others.revoked_at is None
+
+
+def test_a_student_with_nothing_attained_is_skipped_and_the_batch_still_finishes(
+    school, django_capture_on_commit_callbacks
+):
+    newcomer = UserFactory(username="2024000009", first_name="新", last_name="王", roles=["Students"])
+    EnrolmentFactory(cohort=school.cohort, student=newcomer)  # enrolled, no evidence yet
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(school.class_teacher).post(class_url(school.cohort))
+    batch = TranscriptBatch.objects.get()
+    answer = client_for(school.class_teacher).get(progress_url(batch)).json()
+    # 3 students: 2 issued and rendered, 1 skipped → 2 + 0 + 1 = 3 = total, so the batch is finished.
+    assert (answer["done"], answer["skipped"], answer["total"], answer["finished"]) == (2, 1, 3, True)
+    page = client_for(school.class_teacher).get(batch_url(batch)).content.decode()
+    assert "Students who got no transcript" in page
+    assert "王新" in page and "has not attained any competency yet" in page
