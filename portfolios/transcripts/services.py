@@ -37,6 +37,7 @@ from portfolios.models import (
 )
 from portfolios.transcripts import credential, permissions, signing
 from portfolios.transcripts.snapshot import build_snapshot
+from themes.models import BrandingSettings
 
 LINK_TOKEN_BYTES = 24  # 192 bits
 MAX_LINK_DAYS = 365
@@ -146,6 +147,7 @@ def render_transcript(*, transcript: Transcript) -> Transcript:
             verification_url=verification_url(transcript),
             verification_code=transcript.verification_code,
             credential_jwt=transcript.credential,
+            branding=pdf.branding_from_settings(BrandingSettings.objects.order_by("pk").first()),
             base_url=settings.WAGTAILADMIN_BASE_URL,
         )
     except Exception as error:
