@@ -49,6 +49,7 @@ CROWDED_LABEL_UNITS = 16  # the name's budget from 7 axes
 SHORT_LABEL_UNITS = 12  # the short label's budget
 FONT_SIZE = 11
 SMALL_FONT_SIZE = 10  # past FIGURED_AXES
+LABEL_FONT_WEIGHT = 600  # of a label's name, unless bold_labels=False
 LINE_HEIGHT = 14
 UNIT_WIDTH = 0.6  # of the font size: the estimated width of one unit (so 1.2 for a CJK character)
 ASCENT, DESCENT = 0.9, 0.25  # of the font size, above and below the baseline
@@ -354,7 +355,8 @@ def _value_text(axis: RadarAxis, missing_text: str) -> str:
     return f"{format_number(axis.value)} / {format_number(axis.maximum)}"
 
 
-def _labels(frame: _Frame, labels: Sequence[_Label]) -> list[SafeString]:
+def _labels(frame: _Frame, labels: Sequence[_Label], *, bold: bool) -> list[SafeString]:
+    weight = format_html(' font-weight="{}"', LABEL_FONT_WEIGHT) if bold else ""
     parts = []
     for label in labels:
         text = label.text
@@ -363,21 +365,23 @@ def _labels(frame: _Frame, labels: Sequence[_Label]) -> list[SafeString]:
         if text.figure and text.figure_beside:
             lines = format_html(
                 '<text x="{}" y="{}" text-anchor="{}" font-size="{}" fill="currentColor">'
-                '<tspan font-weight="600">{}</tspan> <tspan class="radar__figure">{}</tspan></text>',
+                '<tspan{}>{}</tspan> <tspan class="radar__figure">{}</tspan></text>',
                 x,
                 _coordinate(y),
                 label.anchor,
                 text.font_size,
+                weight,
                 text.name,
                 text.figure,
             )
         else:
             lines = format_html(
-                '<text x="{}" y="{}" text-anchor="{}" font-size="{}" font-weight="600" fill="currentColor">{}</text>',
+                '<text x="{}" y="{}" text-anchor="{}" font-size="{}"{} fill="currentColor">{}</text>',
                 x,
                 _coordinate(y),
                 label.anchor,
                 text.font_size,
+                weight,
                 text.name,
             )
         if text.figure and not text.figure_beside:
@@ -471,6 +475,8 @@ def radar_chart(
     value_label: str = "",
     reference_label: str = "",
     missing_text: str = "",
+    font_family: str | None = None,
+    bold_labels: bool = True,
 ) -> SafeString:
     """An accessible SVG radar chart of ``axes``; an empty string when there are none.
 
@@ -478,6 +484,10 @@ def radar_chart(
     ``id_prefix`` keeps the ids of several charts on one page apart. The plotted values, in axis order, are in
     ``data-values`` (missing ones as 0) for tests and scripts. Past FIGURED_AXES axes ``radius`` grows with
     the count (see the module's docstring).
+
+    ``font_family`` (a CSS font-family list) goes on the root <svg> for renderers that style an SVG only from
+    the SVG itself, as WeasyPrint does (its page stylesheet never reaches an inline or <img> SVG), and
+    ``bold_labels=False`` draws the labels in the regular weight: a PDF then embeds one face instead of two.
     """
     if not axes:
         return SafeString("")
@@ -500,15 +510,16 @@ def radar_chart(
         *_ring_labels(frame, axes, max(rings, 1)),
         *_reference(frame, axes),
         *_values(frame, axes),
-        *_labels(frame, labels),
+        *_labels(frame, labels, bold=bold_labels),
         _legend(frame, value_label, reference_label, has_reference),
     ]
     plotted = ",".join(format_number(axis.value or Decimal("0")) for axis in axes)
     return format_html(
         '<svg class="radar" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}"'
-        ' height="{height}" role="img" aria-labelledby="{prefix}-title {prefix}-desc" data-axes="{count}"'
+        ' height="{height}"{font} role="img" aria-labelledby="{prefix}-title {prefix}-desc" data-axes="{count}"'
         ' data-values="{plotted}"><title id="{prefix}-title">{title}</title>'
         '<desc id="{prefix}-desc">{description}</desc>{body}</svg>',
+        font=format_html(' font-family="{}"', font_family) if font_family else "",
         width=frame.width,
         height=frame.height,
         prefix=id_prefix,

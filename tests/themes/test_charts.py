@@ -381,3 +381,33 @@ def test_a_short_label_with_markup_is_escaped():
     chart = str(radar_chart(axes, title="T"))
     assert "<b>" not in chart
     assert _label_texts(_parse(chart))[0] == "<b>A</b> 1 / 4"
+
+
+# --- Font keywords, for renderers that style an SVG only from the SVG itself (WeasyPrint) ---------------------
+
+
+def test_font_family_goes_on_the_root_svg():
+    svg = _svg(_axes("2", "3", "4"), font_family="Noto Sans CJK SC, sans-serif")
+    assert svg.get("font-family") == "Noto Sans CJK SC, sans-serif"
+
+
+def test_without_font_family_the_chart_names_no_font():
+    assert _svg(_axes("2", "3", "4")).get("font-family") is None
+
+
+def test_a_font_family_with_markup_is_escaped():
+    chart = str(radar_chart(_axes("2", "3", "4"), title="T", font_family='x" onload="alert(1)'))
+    assert 'onload="' not in chart
+    assert _parse(chart).get("font-family") == 'x" onload="alert(1)'
+
+
+@pytest.mark.parametrize("count", [5, 12, 25])
+def test_labels_are_drawn_regular_when_bold_labels_is_off(count):
+    # Named labels (5 axes), short labels with figures (12) and short labels alone (25) all lose the weight.
+    svg = _svg(_axes(*["2"] * count), bold_labels=False)
+    assert [e.tag for e in svg.iter() if e.get("font-weight")] == []
+
+
+def test_labels_are_bold_by_default():
+    svg = _svg(_axes("2", "3", "4"))
+    assert {e.get("font-weight") for e in svg.iter(f"{SVG}text") if e.get("font-weight")} == {"600"}

@@ -8,6 +8,8 @@ is marked. Each language is rendered once per module.
 import logging
 import re
 import xml.etree.ElementTree as ET
+from base64 import b64decode
+from html import unescape
 from io import BytesIO
 
 import pytest
@@ -16,7 +18,9 @@ from django.utils import translation
 from PIL import Image as PILImage
 from pypdf import PdfReader
 from wagtail.images.models import Image
+from weasyprint import HTML
 
+from portfolios.transcripts.fetcher import ProjectFilesFetcher
 from portfolios.transcripts.pdf import (
     PageNumberLabel,
     bcp47,
@@ -34,6 +38,7 @@ CODE = "7KQ2M9XH4TRC"
 CREDENTIAL = "eyJhbGciOiJFZERTQSIsInR5cCI6InZjK2p3dCJ9.eyJpc3MiOiJkaWQ6d2ViOmtlc2FpIn0.c2lnbmF0dXJl"
 A4_POINTS = (595.28, 841.89)  # 210 mm × 297 mm at 72 pt per 25.4 mm
 PDFAID = "{http://www.aiim.org/pdfa/ns/id/}"
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 def render(snapshot: dict, **kwargs) -> tuple[bytes, list[str]]:
@@ -182,15 +187,67 @@ def test_verification_code_and_address_are_printed(chinese):
 
 
 def test_evidence_row_shows_source_date_reviewer_and_score(english):
-    text = "".join(page_texts(english[0]))
+    # Read by position: the table's columns are set one after another, its rows line up across them.
+    text = "".join(page.extract_text(extraction_mode="layout") for page in PdfReader(BytesIO(english[0])).pages)
     # sample_snapshot: row 1 of CBE-01 was done on 2026-02-11, recorded by 陈静 with score 3.
-    assert re.search(r"2026-02-11 虾皮杯初赛 · 商品上架 · 丝路先锋 1.*CBE-01 陈静 3", text)
+    assert re.search(r"2026-02-11 +虾皮杯初赛 · 商品上架 · 丝路先锋 1 +CBE-01 +3 +陈静\n", text)
 
 
 def test_awards_and_certificates_are_listed(english):
     text = "".join(page_texts(english[0]))
     assert "虾皮杯 · 一等奖 First prize" in text
     assert "1X-B2B-2026-0417" in text
+
+
+# --- Density: the design's benchmark transcript on two pages -----------------------------------------------------
+
+
+def dense_snapshot(language: str) -> dict:
+    """40 competencies and 100 evidence rows: 3 rows for each of the first 20, 2 for the other 20 (60 + 40)."""
+    snapshot = sample_snapshot(language=language, competencies=40, evidence_per_competency=3)
+    for competency in snapshot["competencies"][20:]:
+        competency["evidence"] = competency["evidence"][:2]
+    return snapshot
+
+
+@pytest.fixture(scope="module", params=["zh-hans", "en"])
+def dense(request) -> bytes:
+    return render(dense_snapshot(request.param))[0]
+
+
+def test_forty_competencies_and_a_hundred_evidence_rows_fit_on_two_pages(dense):
+    assert len(PdfReader(BytesIO(dense)).pages) == 2
+
+
+def test_page_one_lists_every_competency_and_page_two_every_evidence_row(dense):
+    first, second = page_texts(dense)
+    assert all(f"CBE-{number:02d}" in first for number in range(1, 41))
+    # Each evidence row's source ends in "丝路先锋 <row>"; the awards and certificates name no team.
+    assert (first.count("丝路先锋"), second.count("丝路先锋")) == (0, 100)
+
+
+def test_english_draws_curly_quotes_proportional_and_chinese_full_width():
+    # The CJK font's quotation marks are a full em wide; English text takes their proportional forms (about half).
+    english, chinese = quote_width("en"), quote_width("zh-Hans")
+    assert chinese == pytest.approx(6 * 12, abs=0.5)  # six full-width marks at 9 pt = 12 px each
+    assert english < chinese * 0.6
+
+
+def quote_width(language: str) -> float:
+    """How wide WeasyPrint sets six curly quotation marks at 9 pt in the transcript stylesheet, in CSS px."""
+    html = (
+        f'<html lang="{language}"><head><link rel="stylesheet" href="/static/portfolios/css/transcript.css"></head>'
+        '<body><p style="font-size: 9pt">“”“”“”</p></body></html>'
+    )
+    site = "https://kesai.example.edu.cn/"
+    page = HTML(string=html, base_url=site, url_fetcher=ProjectFilesFetcher(base_url=site)).render().pages[0]
+    boxes = [page._page_box]
+    while boxes:
+        box = boxes.pop()
+        if getattr(box, "text", None) == "“”“”“”":
+            return box.width
+        boxes.extend(getattr(box, "children", ()))
+    raise AssertionError("the quotation marks were not laid out")
 
 
 def test_the_pdf_runs_no_javascript(chinese):
@@ -205,21 +262,91 @@ def html_for(snapshot: dict, **kwargs) -> str:
     return transcript_html(snapshot=snapshot, verification_url=VERIFICATION_URL, verification_code=CODE, **kwargs)
 
 
+def radar_svg(html: str) -> ET.Element:
+    """The radar chart the transcript shows as an image (a base64 SVG data: URI)."""
+    source = re.search(r'<img class="radar" src="data:image/svg\+xml;base64,([^"]+)"', html).group(1)
+    return ET.fromstring(b64decode(source))  # noqa: S314 - the chart this test just drew
+
+
+def sheet_cells(html: str) -> list[str]:
+    """Every sheet cell's text (header span left out), in order: a column's rows one per line, parts tab-apart."""
+    return [
+        unescape(text)
+        for text in re.findall(r'<td class="sheet__cell[^"]*"[^>]*><span[^>]*>.*?</span>\n(.*?)</td>', html, re.S)
+    ]
+
+
+def grid_svgs(html: str) -> list[ET.Element]:
+    """The rules and bars of every sheet (each sheet's background: a base64 SVG data: URI)."""
+    return [
+        ET.fromstring(b64decode(source))  # noqa: S314 - drawn by this test's render
+        for source in re.findall(r"background-image: url\(data:image/svg\+xml;base64,([^)]+)\)", html)
+    ]
+
+
 def test_radar_chart_has_one_axis_per_competency():
-    assert 'data-axes="4"' in html_for(sample_snapshot(competencies=4))
+    assert radar_svg(html_for(sample_snapshot(competencies=4))).get("data-axes") == "4"
+
+
+def test_radar_chart_names_the_transcript_font_and_draws_labels_regular():
+    # One font in one weight in the whole PDF: WeasyPrint's page stylesheet never reaches the chart, so it says so.
+    svg = radar_svg(html_for(sample_snapshot(competencies=12)))
+    assert svg.get("font-family") == "Noto Sans CJK SC"
+    assert [element.tag for element in svg.iter() if element.get("font-weight")] == []
+
+
+def test_a_crowded_radar_labels_its_axes_with_the_codes_after_their_shared_prefix():
+    html = html_for(sample_snapshot(language="en", competencies=25))
+    labels = [text.text for text in radar_svg(html).iter(f"{SVG}text") if text.text and text.text.isdigit()]
+    # 25 axes (past 20): the short labels alone, CBE-01 … CBE-25 drawn as 01 … 25; the scale's 1 … 4 are single
+    # digits, the labels two.
+    assert [label for label in labels if len(label) == 2] == [f"{number:02d}" for number in range(1, 26)]
+    assert "Axes are labelled with the competency codes after CBE-." in html
+
+
+@pytest.mark.parametrize("competencies", [3, 12, 40])
+def test_radar_labels_print_at_seven_points_or_more(competencies):
+    html = html_for(sample_snapshot(competencies=competencies))
+    svg = radar_svg(html)
+    printed_width = float(re.search(r'class="radar"[^>]*style="width: ([\d.]+)mm', html).group(1))
+    view_width = float(svg.get("viewBox").split()[2])
+    smallest_label = min(
+        float(text.get("font-size"))
+        for group in svg.iter(f"{SVG}g")
+        if group.get("class") == "radar__label"
+        for text in group.iter(f"{SVG}text")
+    )
+    # A label of s units is drawn s × (printed mm / view-box units) mm tall, and 1 pt = 25.4 / 72 mm.
+    assert smallest_label * printed_width / view_width / (25.4 / 72) >= 7 - 0.01
 
 
 def test_attainment_bar_fills_to_the_figure_and_marks_mastery():
-    html = html_for(sample_snapshot(competencies=1))
-    # CBE-01 in sample_snapshot: 1.75 of 4 → 43.75 % filled; mastery 3 of 4 → the mark at 75 %.
-    assert '<span class="bar__fill" style="width: 43.75%"></span><span class="bar__mark" style="left: 75%">' in html
+    html = html_for(sample_snapshot(competencies=1), branding={"primary_colour": "#a31f34"})
+    grid = grid_svgs(html)[0]  # the competencies; then the evidence, the awards
+    paths = {(path.get("fill"), path.get("stroke")): path.get("d") for path in grid}
+    track = re.match(r"M([\d.]+) ([\d.]+)h10v1.9", paths[("#ffffff", "#444444")])
+    left, top = float(track.group(1)), float(track.group(2))
+    # CBE-01 in sample_snapshot: 1.75 of 4 on the 10 mm bar → filled 4.375 mm (written 4.38) from its left end;
+    # mastery 3 of 4 → the tick 7.5 mm along it.
+    assert paths[("#a31f34", None)] == f"M{track.group(1)} {track.group(2)}h4.38v1.9h-4.38Z"
+    tick = re.match(r"M([\d.]+) ([\d.]+)v", paths[("none", "#000000")])
+    assert float(tick.group(1)) == pytest.approx(left + 7.5, abs=0.01)
+    assert float(tick.group(2)) < top
 
 
-def test_demand_weight_bar_is_out_of_100():
-    html = html_for(sample_snapshot(competencies=1))
-    # CBE-01: demand weight 40 + (1 × 7) % 60 = 47 → 47 % of the bar.
-    assert '<span class="bar__fill" style="width: 47%"></span></span>' in html
-    assert "47 / 100" in html
+def test_attainment_figure_and_level_are_written_beside_the_bar():
+    cells = sheet_cells(html_for(sample_snapshot(language="en", competencies=3)))
+    # Columns: code and name, bar (no text), figure, level and demand. CBE-03: 1 + 3 × 0.75 = 3.25, Exemplary,
+    # mastered (3 % 4 = 3 ≥ 3), demand 40 + 21 % 60 = 61.
+    assert cells[0].split("\n")[2] == "CBE-03\tПлатформа операций"
+    assert cells[2].split("\n")[2] == "● 3.25"
+    assert cells[3].split("\n")[2] == "Exemplary\t61"
+
+
+def test_demand_weight_is_written_out_of_100_beside_the_level():
+    cells = sheet_cells(html_for(sample_snapshot(competencies=1)))
+    # CBE-01: demand weight 40 + (1 × 7) % 60 = 47; level Developing.
+    assert cells[3] == "Developing\t47"
 
 
 def test_evidence_behind_two_competencies_is_listed_once_with_both_codes():
@@ -227,7 +354,16 @@ def test_evidence_behind_two_competencies_is_listed_once_with_both_codes():
     snapshot["competencies"][1]["evidence"] = snapshot["competencies"][0]["evidence"]
     html = html_for(snapshot)
     assert html.count("虾皮杯初赛 · 商品上架 · 丝路先锋 0") == 1
-    assert '<td class="evidence-table__codes">CBE-01, CBE-02</td>' in html
+    # The evidence sheet's second column: code, score and recorder, a further code on the next line.
+    assert "CBE-01\t3\t陈静\nCBE-02" in sheet_cells(html)
+
+
+def test_student_text_in_the_tables_is_escaped():
+    snapshot = sample_snapshot(competencies=1, evidence_per_competency=1)
+    snapshot["competencies"][0]["name"] = "<b>Bold</b> & co"
+    html = html_for(snapshot)
+    assert "&lt;b&gt;Bold&lt;/b&gt; &amp; co" in html
+    assert "<b>" not in html
 
 
 def test_brand_colour_is_used():
