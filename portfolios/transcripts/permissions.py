@@ -19,22 +19,15 @@ from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
 from courses.models import Cohort
 from portfolios.models import Transcript, TranscriptBatch, TranscriptLink
+from portfolios.permissions import teaches_student
 
 VIEW_SHARED = "portfolios.view_shared_transcript"
-
-
-def teaches(user: AbstractBaseUser, student_id: int) -> bool:
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    return Cohort.objects.filter(teachers=user, enrolments__student_id=student_id).exists()
 
 
 def may_issue(user: AbstractBaseUser, student: AbstractBaseUser) -> bool:
     if not user.is_authenticated:
         return False
-    return user.pk == student.pk or teaches(user, student.pk)
+    return user.pk == student.pk or teaches_student(user, student.pk)
 
 
 def may_issue_for_cohort(user: AbstractBaseUser, cohort: Cohort) -> bool:
@@ -44,7 +37,7 @@ def may_issue_for_cohort(user: AbstractBaseUser, cohort: Cohort) -> bool:
 
 
 def may_revoke(user: AbstractBaseUser, transcript: Transcript) -> bool:
-    return teaches(user, transcript.student_id)
+    return teaches_student(user, transcript.student_id)
 
 
 def shared_with(user: AbstractBaseUser) -> QuerySet[Transcript]:
@@ -132,6 +125,6 @@ def access_student_for_teacher(user: AbstractBaseUser, pk: int) -> AbstractBaseU
     from django.contrib.auth import get_user_model
 
     student = get_object_or_404(get_user_model(), pk=pk)
-    if not teaches(user, student.pk):
+    if not teaches_student(user, student.pk):
         raise Http404
     return student
