@@ -16,6 +16,7 @@ Usage (from the project root; the data are built on first use, then reused; each
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -174,11 +175,17 @@ def main() -> None:
     for worker in workers:
         worker.wait()
     elapsed = time.perf_counter() - started
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    worker_cpu = children.ru_utime + children.ru_stime
     progress = batch_progress(batch=batch)
     database = "PostgreSQL" if os.environ["DATABASE_URL"].startswith("postgres") else "SQLite"
     print(f"database: {database}; workers: {WORKERS}; students: {options.students}")
     print(f"transcripts done {progress.done}, failed {progress.failed}, of {progress.total}")
     print(f"batch time: {elapsed:.1f} s ({elapsed / max(progress.done, 1) * WORKERS:.2f} s per transcript per worker)")
+    print(
+        f"workers' CPU time: {worker_cpu:.1f} s ({worker_cpu / max(progress.done, 1):.3f} s per transcript; "
+        f"the batch on two otherwise idle cores needs at least {worker_cpu / WORKERS:.1f} s)"
+    )
     print("budget: 500 transcripts in under 120 s with two workers")
 
 

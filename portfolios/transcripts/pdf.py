@@ -29,6 +29,7 @@ from django.template.loader import render_to_string
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from weasyprint import HTML, Attachment
+from weasyprint.text.fonts import FontConfiguration
 
 from portfolios.transcripts.fetcher import ProjectFilesFetcher
 from portfolios.transcripts.pdf_tables import (
@@ -547,4 +548,27 @@ def render_transcript_pdf(
         credential_jwt=credential_jwt, issued_on=date.fromisoformat(snapshot["issued_on"]), fetcher=fetcher
     )
     document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-    return document.write_pdf(pdf_variant=PDF_VARIANT, attachments=[attachment])
+    return document.write_pdf(
+        pdf_variant=PDF_VARIANT, attachments=[attachment], font_config=_fonts(), cache=_image_cache()
+    )
+
+
+# --- Kept between transcripts ----------------------------------------------------------------------------------
+# A class's transcripts are rendered one after another by the same few worker processes: fonts are looked up once
+# per process instead of once per transcript, and decoded images (the logo, static files) are reused.
+_FONTS: FontConfiguration | None = None
+_IMAGE_CACHE: dict = {}
+_IMAGE_CACHE_LIMIT = 64  # entries; a transcript uses two or three images
+
+
+def _fonts() -> FontConfiguration:
+    global _FONTS
+    if _FONTS is None:
+        _FONTS = FontConfiguration()
+    return _FONTS
+
+
+def _image_cache() -> dict:
+    if len(_IMAGE_CACHE) > _IMAGE_CACHE_LIMIT:
+        _IMAGE_CACHE.clear()
+    return _IMAGE_CACHE

@@ -54,23 +54,37 @@ def _language_of(student: AbstractBaseUser) -> str:
     return preferred if preferred in supported else settings.LANGUAGE_CODE
 
 
+def transcript_languages() -> list[tuple[str, str]]:
+    """The languages a transcript can be written in: the site's."""
+    return [(code, str(name)) for code, name in settings.LANGUAGES]
+
+
 @transaction.atomic
 def issue_transcript(
-    *, student: AbstractBaseUser, issued_by: AbstractBaseUser, batch: TranscriptBatch | None = None
+    *,
+    student: AbstractBaseUser,
+    issued_by: AbstractBaseUser,
+    batch: TranscriptBatch | None = None,
+    language: str | None = None,
 ) -> Transcript:
     """Freeze and sign the student's attainment as a new transcript; the previous one becomes superseded.
 
     The student may issue their own; teachers of the student's classes and administrators may issue any.
+    ``language`` is one of :func:`transcript_languages`; without it, the student's account language. Employers
+    the previous version was shared with are given the new one too (a link stays with the version it was made
+    for, which verification then calls superseded).
     """
     if not permissions.may_issue(issued_by, student):
         raise PermissionDenied
+    if language is not None and language not in dict(transcript_languages()):
+        raise ValidationError({"language": _("Choose one of the languages offered.")})
     previous = (
         Transcript.objects.select_for_update(of=("self",))
         .filter(student=student, superseded_by__isnull=True)
         .order_by("-version")
         .first()
     )
-    language = _language_of(student)
+    language = language or _language_of(student)
     issued_at = timezone.now()
     site_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     try:
@@ -104,8 +118,19 @@ def issue_transcript(
         batch=batch,
         supersedes=previous,
     )
-    transaction.on_commit(lambda: _enqueue_render(transcript.pk))
+    if previous is not None:
+        _share_with_the_same_employers(previous=previous, transcript=transcript)
+    if batch is None:  # a batch's task renders what it issues itself (tasks.issue_batch_transcript_task)
+        transaction.on_commit(lambda: _enqueue_render(transcript.pk))
     return transcript
+
+
+def _share_with_the_same_employers(*, previous: Transcript, transcript: Transcript) -> None:
+    for grant in TranscriptGrant.objects.filter(transcript=previous, revoked_at__isnull=True).select_related(
+        "employer"
+    ):
+        TranscriptGrant.objects.create(transcript=transcript, employer=grant.employer)
+        permissions.grant_view(transcript=transcript, employer=grant.employer)
 
 
 def _enqueue_render(transcript_id: int) -> None:

@@ -1,6 +1,5 @@
 """System checks that fail loudly when the machine cannot render transcripts well."""
 
-import pytest
 from django.core import checks
 from django.core.checks import Error, Warning
 
@@ -101,8 +100,10 @@ def test_fontconfig_lists_the_transcript_font_for_chinese():
     assert "Noto Sans CJK SC" in transcript_checks.font_families_for_language("zh-cn")
 
 
-@pytest.mark.parametrize("language", ["zh-cn", "ru"])
-def test_fontconfig_lists_fonts_by_the_languages_they_cover(language):
-    # Liberation Sans covers Cyrillic but not Chinese: the query is per language, not "every font".
-    families = transcript_checks.font_families_for_language(language)
-    assert ("Liberation Sans" in families) == (language == "ru")
+def test_fontconfig_lists_fonts_by_the_languages_they_cover():
+    # The query is per language, not "every font": fontconfig always has a Latin/Cyrillic font without Chinese
+    # (Debian's fontconfig depends on DejaVu or one of its alternatives), which only the Russian list names.
+    chinese = set(transcript_checks.font_families_for_language("zh-cn"))
+    russian = set(transcript_checks.font_families_for_language("ru"))
+    assert "Noto Sans CJK SC" in chinese & russian  # Noto CJK covers Cyrillic too
+    assert russian - chinese

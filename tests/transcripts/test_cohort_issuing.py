@@ -208,3 +208,14 @@ def test_a_student_with_nothing_attained_is_skipped_and_the_batch_still_finishes
     page = client_for(school.class_teacher).get(batch_url(batch)).content.decode()
     assert "Students who got no transcript" in page
     assert "王新" in page and "has not attained any competency yet" in page
+
+
+def test_a_batch_task_renders_what_it_issues_without_a_second_render_task(
+    school, waiting_batch, django_capture_on_commit_callbacks
+):
+    from portfolios.transcripts.tasks import issue_batch_transcript_task
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        issue_batch_transcript_task.call(waiting_batch.pk, school.student.pk)
+    assert callbacks == []
+    assert Transcript.objects.get(batch=waiting_batch).render_status == RenderStatus.DONE

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 from bs4 import BeautifulSoup
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -160,3 +161,42 @@ def test_the_status_endpoint_reports_a_rendered_transcript_as_finished(transcrip
 def test_the_status_endpoint_is_gated_like_the_transcript(transcript, school):
     response = client_for(school.other_student).get(reverse("transcripts:status", args=[transcript.pk]))
     assert response.status_code == 404
+
+
+def test_a_transcript_is_written_in_the_language_asked_for(issue, school, evidence):
+    transcript = services.issue_transcript(student=school.student, issued_by=school.student, language="zh-hans")
+    assert (transcript.language, transcript.snapshot["language"]) == ("zh-hans", "zh-hans")
+
+
+def test_without_a_language_the_transcript_uses_the_students_account_language(school, evidence):
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(school.student)
+    profile.preferred_language = "zh-hans"
+    profile.save()
+    transcript = services.issue_transcript(student=school.student, issued_by=school.student)
+    assert transcript.language == "zh-hans"
+
+
+def test_a_language_the_site_does_not_offer_is_refused(school, evidence):
+    with pytest.raises(ValidationError) as refused:
+        services.issue_transcript(student=school.student, issued_by=school.student, language="fr")
+    assert refused.value.message_dict == {"language": ["Choose one of the languages offered."]}
+    assert not Transcript.objects.exists()
+
+
+def test_a_new_version_is_shared_with_the_employers_the_previous_one_was_shared_with(issue, transcript, school):
+    services.grant_to_employer(transcript=transcript, student=school.student, employer=school.employer)
+    second = issue()
+    assert list(second.grants.filter(revoked_at__isnull=True).values_list("employer", flat=True)) == [
+        school.employer.pk
+    ]
+    assert selectors.shared_with_employer(employer=school.employer).filter(pk=second.pk).exists()
+
+
+def test_a_grant_the_student_stopped_is_not_carried_to_the_new_version(issue, transcript, school):
+    grant = services.grant_to_employer(transcript=transcript, student=school.student, employer=school.employer)
+    services.revoke_grant(grant=grant, student=school.student)
+    second = issue()
+    assert not second.grants.exists()
+    assert not selectors.shared_with_employer(employer=school.employer).exists()
