@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from courses.uploads import private_storage
 
@@ -105,7 +106,7 @@ class Transcript(models.Model):
         blank=True,
         related_name="superseded_by",
     )
-    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(pgettext_lazy("transcript", "revoked at"), null=True, blank=True)
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("revoked by"),
@@ -181,7 +182,7 @@ class TranscriptLink(models.Model):
     label = models.CharField(_("label"), max_length=120, blank=True, help_text=_("Who you gave it to."))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     expires_at = models.DateTimeField(_("expires at"))
-    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(pgettext_lazy("share link", "revoked at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("transcript link")
