@@ -241,10 +241,12 @@ def compute_attainment(
     cohort_id: int | None = None,
     framework: CompetencyFramework | None = None,
     context: "FrameworkContext | None" = None,
+    as_of: date | None = None,
 ) -> dict[int, dict[int, Attainment]]:
     """Attainment for the given students (or a cohort's), keyed by student id then competency id.
 
-    Competencies without any evidence for a student are absent from that student's dict.
+    Competencies without any evidence for a student are absent from that student's dict. With ``as_of`` only
+    work done on or before that day counts (as the ledger knows it now: later corrections of that work apply).
     """
     if cohort_id is not None:
         enrolment = _table(Enrolment)
@@ -256,6 +258,9 @@ def compute_attainment(
             return {}
         student_filter = f"e.student_id IN ({', '.join(['%s'] * len(ids))})"
         student_params = ids
+    if as_of is not None:
+        student_filter += " AND e.done_on <= %s"
+        student_params = [*student_params, as_of]
     context = context or FrameworkContext(framework)
     results: dict[int, dict[int, Attainment]] = defaultdict(dict)
     with connection.cursor() as cursor:

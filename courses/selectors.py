@@ -1,10 +1,15 @@
 """Reads: course catalogues, outcomes, evidence and attainment. No side effects."""
 
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from functools import reduce
 from itertools import groupby
+from operator import or_
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, F, Prefetch, QuerySet, Sum
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from wagtail.models import Page
 
 from courses.attainment import Attainment, FrameworkContext, compute_attainment, contributing_evidence
@@ -16,9 +21,12 @@ from courses.models import (
     CourseOutcome,
     CoursePage,
     CourseTeacher,
+    Enrolment,
     EvidenceQuerySet,
     EvidenceRecord,
     OutcomeAlignment,
+    ProficiencyLevel,
+    Programme,
     Track,
 )
 
@@ -114,3 +122,152 @@ def attainment_for_student(
 def attainment_for_cohort(*, cohort: Cohort) -> dict[int, dict[int, Attainment]]:
     """Attainment of every student enrolled in a cohort: {student id: {competency id: Attainment}}."""
     return compute_attainment(cohort_id=cohort.pk, framework=cohort.programme.framework)
+
+
+# --- A programme's curriculum, for the alignment and demand reports ------------------------------------------------
+
+
+def programme_courses(*, programme: Programme) -> list[CoursePage]:
+    """Live courses under the programme's course index pages, by track (in the programme's order), then code."""
+    prefixes = [
+        Q(path__startswith=path)
+        for path in CourseIndexPage.objects.filter(programme=programme).values_list("path", flat=True)
+    ]
+    if not prefixes:
+        return []
+    return list(
+        CoursePage.objects.live()
+        .filter(reduce(or_, prefixes))
+        .select_related("track")
+        .order_by(F("track__sort_order").asc(nulls_last=True), F("track_id").asc(nulls_last=True), "code")
+    )
+
+
+def programme_outcomes(*, courses: list[CoursePage]) -> list[CourseOutcome]:
+    """The outcomes of ``courses`` in course order, each with its course (and track) attached, no extra query."""
+    by_id = {course.pk: course for course in courses}
+    outcomes = list(CourseOutcome.objects.filter(course_id__in=by_id).order_by("course_id", "sort_order", "pk"))
+    order = {course.pk: position for position, course in enumerate(courses)}
+    for outcome in outcomes:
+        outcome.course = by_id[outcome.course_id]
+    return sorted(outcomes, key=lambda outcome: order[outcome.course_id])
+
+
+def courses_building(*, courses: list[CoursePage]) -> dict[int, list[CoursePage]]:
+    """{competency id: the courses (of ``courses``) whose outcomes are aligned to it}, in course order."""
+    by_id = {course.pk: course for course in courses}
+    building: dict[int, list[CoursePage]] = defaultdict(list)
+    pairs = (
+        OutcomeAlignment.objects.filter(outcome__course_id__in=by_id)
+        .values_list("competency_id", "outcome__course_id")
+        .distinct()
+    )
+    order = {course.pk: position for position, course in enumerate(courses)}
+    for competency_id, course_id in sorted(pairs, key=lambda pair: order[pair[1]]):
+        building[competency_id].append(by_id[course_id])
+    return dict(building)
+
+
+def framework_competencies(*, framework: CompetencyFramework) -> list[Competency]:
+    return list(Competency.objects.filter(framework=framework).order_by("sort_order", "code"))
+
+
+# --- A class's attainment, for the class reports -----------------------------------------------------------------
+
+
+@dataclass
+class CompetencyDistribution:
+    """How a class stands on one competency. ``counts[0]`` is "not yet attained", then one per level, lowest first.
+
+    ``mean`` is over every student of the class, a student who has not attained the competency counting as 0:
+    the class report asks what the class as a whole can do.
+    """
+
+    competency: Competency
+    counts: list[int]
+    students: int
+    mastered: int
+    mean: Decimal | None
+
+    @property
+    def attained(self) -> int:
+        return self.students - self.counts[0]
+
+    @property
+    def mastery_share(self) -> Decimal:
+        """The share of the class at or above mastery, 0 to 1."""
+        return Decimal(self.mastered) / self.students if self.students else Decimal(0)
+
+
+@dataclass
+class ClassAttainment:
+    cohort: Cohort
+    framework: CompetencyFramework
+    competencies: list[Competency]
+    levels: list[ProficiencyLevel]  # lowest first
+    mastery_points: Decimal
+    max_points: Decimal
+    enrolments: list[Enrolment]  # by student number, each with its student
+    figures: dict[int, dict[int, Attainment]]
+    as_of: date | None = None
+    distributions: list[CompetencyDistribution] = field(default_factory=list)
+
+    def level_index(self, student_id: int, competency_id: int) -> int | None:
+        """The position of the student's level in ``levels``, or None when not yet attained."""
+        figure = self.figures.get(student_id, {}).get(competency_id)
+        if figure is None or figure.level is None:
+            return None
+        return next(index for index, level in enumerate(self.levels) if level.pk == figure.level.pk)
+
+    def value(self, student_id: int, competency_id: int) -> Decimal | None:
+        figure = self.figures.get(student_id, {}).get(competency_id)
+        return figure.value if figure else None
+
+
+def class_attainment(*, cohort: Cohort, as_of: date | None = None) -> ClassAttainment:
+    """Every student of the class on every competency of its programme's framework, in five queries.
+
+    With ``as_of`` only the work done by that day counts (see ``compute_attainment``).
+    """
+    cohort = Cohort.objects.select_related("programme__framework__scale").get(pk=cohort.pk)
+    framework = cohort.programme.framework
+    context = FrameworkContext(framework)
+    levels = context.levels[framework.scale_id]
+    enrolments = list(
+        Enrolment.objects.filter(cohort=cohort).select_related("student").order_by("student_number", "pk")
+    )
+    figures = compute_attainment(cohort_id=cohort.pk, context=context, as_of=as_of)
+    report = ClassAttainment(
+        cohort=cohort,
+        framework=framework,
+        competencies=context.competencies,
+        levels=levels,
+        mastery_points=context.mastery_points(framework.scale_id),
+        max_points=context.max_points(framework.scale_id),
+        enrolments=enrolments,
+        figures=figures,
+        as_of=as_of,
+    )
+    report.distributions = [_distribution(report, competency) for competency in context.competencies]
+    return report
+
+
+def _distribution(report: ClassAttainment, competency: Competency) -> CompetencyDistribution:
+    counts = [0] * (len(report.levels) + 1)
+    mastered, total = 0, Decimal(0)
+    for enrolment in report.enrolments:
+        figure = report.figures.get(enrolment.student_id, {}).get(competency.pk)
+        index = report.level_index(enrolment.student_id, competency.pk)
+        counts[0 if index is None else index + 1] += 1
+        if figure is not None and figure.is_mastered:
+            mastered += 1
+        if figure is not None and figure.value is not None:
+            total += figure.value
+    students = len(report.enrolments)
+    return CompetencyDistribution(
+        competency=competency,
+        counts=counts,
+        students=students,
+        mastered=mastered,
+        mean=(total / students).quantize(Decimal("0.01")) if students else None,
+    )

@@ -14,6 +14,8 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable
 from wagtail.search import index
 
+from themes.models import hex_colour
+
 
 class ProficiencyScale(ClusterableModel):
     """Ordered levels with points; exactly one level marks mastery (checked by the admin form and a constraint)."""
@@ -51,8 +53,21 @@ class ProficiencyLevel(Orderable):
     is_mastery = models.BooleanField(
         _("marks mastery"), default=False, help_text=_("Exactly one level of a scale marks mastery.")
     )
+    colour = models.CharField(
+        _("colour"),
+        max_length=7,
+        blank=True,
+        validators=[hex_colour],
+        help_text=_("The level's colour in class heat maps. Leave empty for a shade by rank, light to dark."),
+    )
 
-    panels = [FieldPanel("name"), FieldPanel("points"), FieldPanel("descriptor"), FieldPanel("is_mastery")]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("points"),
+        FieldPanel("descriptor"),
+        FieldPanel("is_mastery"),
+        FieldPanel("colour"),
+    ]
 
     class Meta(Orderable.Meta):
         verbose_name = _("proficiency level")
