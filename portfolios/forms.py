@@ -238,7 +238,7 @@ class IntroductionForm(forms.Form):
 
 class ShareForm(forms.Form):
     employer = forms.CharField(
-        label=_("Employer's username or e-mail"),
+        label=_("Employer’s username or e-mail"),
         max_length=254,
         help_text=_("The employer needs an employer account on this site."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
@@ -255,5 +255,5 @@ class ShareForm(forms.Form):
         if not matches:
             raise ValidationError(_("Nobody on this site has that username or e-mail."), code="not_found")
         if len(matches) > 1:
-            raise ValidationError(_("Several accounts match; enter the employer's username."), code="ambiguous")
+            raise ValidationError(_("Several accounts match; enter the employer’s username."), code="ambiguous")
         return matches[0]

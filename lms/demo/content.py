@@ -28,8 +28,8 @@ BRANDING = {
     "primary_colour": "#0b6e4f",
     "transcript_footer": (
         "Academic Affairs Office, Horgos Business School · Horgos, Xinjiang, China · "
-        "registrar@hbs.example.edu.cn · Check that this transcript is genuine on the verification page "
-        "whose address is printed above."
+        "registrar@hbs.example.edu.cn · Check that this transcript is genuine by scanning the QR code on its "
+        "first page."
     ),
 }
 

@@ -1,5 +1,6 @@
-"""Wagtail admin views for teachers (and administrators): issuing transcripts for a whole class, following a
-batch's progress without reloading the page, and a student's transcripts with the revoke form.
+"""Wagtail admin views for teachers (and administrators): issuing transcripts for a whole class (after a
+confirmation page: it issues a new version for every student at once), following a batch's progress without
+reloading the page, and a student's transcripts with the revoke form.
 
 Every class, batch and student comes through a gate in :mod:`portfolios.transcripts.permissions` (404 for
 "not yours": another teacher's class is as absent as one that does not exist).
@@ -95,7 +96,7 @@ class ClassesView(_TeacherView):
 
 
 class ClassView(_TeacherView):
-    """One class: each student's newest transcript, and the button that issues for all of them."""
+    """One class: each student's newest transcript, and the way to issue for all of them (IssueForClassView)."""
 
     page_title = gettext_lazy("Transcripts")
     template_name = TEMPLATES + "class.html"
@@ -108,22 +109,6 @@ class ClassView(_TeacherView):
         ]
         return self.render(cohort=self.cohort, rows=rows)
 
-    def post(self, request, cohort_pk: int):
-        cohort = permissions.access_cohort_for_issuing(request.user, cohort_pk)
-        try:
-            batch = services.issue_for_cohort(cohort=cohort, issued_by=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect("transcripts_admin_class", cohort_pk=cohort.pk)
-        messages.success(
-            request,
-            ngettext(
-                "Issuing %(n)s transcript for %(cohort)s.", "Issuing %(n)s transcripts for %(cohort)s.", batch.total
-            )
-            % {"n": batch.total, "cohort": cohort},
-        )
-        return redirect("transcripts_admin_batch", batch_pk=batch.pk)
-
     def get_page_subtitle(self) -> str:
         return str(self.cohort)
 
@@ -131,8 +116,46 @@ class ClassView(_TeacherView):
         return [*self.breadcrumbs_items, self.transcripts_crumb(), {"url": "", "label": str(self.cohort)}]
 
 
+class IssueForClassView(_TeacherView):
+    """Asks before issuing: a new version for every student of the class at once, which supersedes each current
+    one. Only the POST of this page's form issues; the batch page then follows the progress."""
+
+    page_title = gettext_lazy("Issue transcripts")
+    template_name = TEMPLATES + "class_issue.html"
+
+    def get(self, request, cohort_pk: int):
+        self.cohort = permissions.access_cohort_for_issuing(request.user, cohort_pk)
+        rows = selectors.class_transcripts(cohort=self.cohort)
+        return self.render(
+            cohort=self.cohort,
+            students=len(rows),
+            superseding=sum(1 for _enrolment, transcript in rows if transcript and not transcript.is_revoked),
+        )
+
+    def post(self, request, cohort_pk: int):
+        cohort = permissions.access_cohort_for_issuing(request.user, cohort_pk)
+        try:
+            batch = services.issue_for_cohort(cohort=cohort, issued_by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("transcripts_admin_class", cohort_pk=cohort.pk)
+        return redirect("transcripts_admin_batch", batch_pk=batch.pk)
+
+    def get_page_subtitle(self) -> str:
+        return str(self.cohort)
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            self.transcripts_crumb(),
+            {"url": reverse("transcripts_admin_class", args=[self.cohort.pk]), "label": str(self.cohort)},
+            {"url": "", "label": _("Issue transcripts")},
+        ]
+
+
 class BatchView(_TeacherView):
-    """A batch's progress bar; transcript-progress.js moves it from the JSON endpoint without reloading."""
+    """A batch's progress bar; transcript-progress.js moves it from the JSON endpoint without reloading, and
+    hides the "Issuing …" banner once the batch has finished."""
 
     page_title = gettext_lazy("Issuing transcripts")
     template_name = TEMPLATES + "batch.html"
@@ -196,25 +219,40 @@ class StudentView(_TeacherView):
         return self.render_student(failed_form=(transcript.pk, form))
 
     def render_student(self, *, failed_form: tuple[int, RevokeForm] | None = None) -> TemplateResponse:
+        self.cohorts = list(selectors.classes_of_student(student=self.student, user=self.request.user))
         rows = []
         for transcript in selectors.transcripts_of(student=self.student):
             form = failed_form[1] if failed_form and failed_form[0] == transcript.pk else RevokeForm()
             rows.append(
                 (transcript, selectors.standing(transcript=transcript), None if transcript.is_revoked else form)
             )
-        return self.render(student=self.student, rows=rows)
+        return self.render(student=self.student, rows=rows, cohorts=self.cohorts)
 
     def get_page_subtitle(self) -> str:
         return person_name(self.student)
 
     def get_breadcrumbs_items(self):
-        return [*self.breadcrumbs_items, self.transcripts_crumb(), {"url": "", "label": person_name(self.student)}]
+        classes = [
+            {"url": reverse("transcripts_admin_class", args=[cohort.pk]), "label": str(cohort)}
+            for cohort in self.cohorts[:1]  # the newest class the user may issue for; the page links to every one
+        ]
+        return [
+            *self.breadcrumbs_items,
+            self.transcripts_crumb(),
+            *classes,
+            {"url": "", "label": person_name(self.student)},
+        ]
 
 
 def admin_urls():
     return [
         path("transcripts/", ClassesView.as_view(), name="transcripts_admin_classes"),
         path("transcripts/classes/<int:cohort_pk>/", ClassView.as_view(), name="transcripts_admin_class"),
+        path(
+            "transcripts/classes/<int:cohort_pk>/issue/",
+            IssueForClassView.as_view(),
+            name="transcripts_admin_class_issue",
+        ),
         path("transcripts/batches/<int:batch_pk>/", BatchView.as_view(), name="transcripts_admin_batch"),
         path("transcripts/batches/<int:batch_pk>/progress/", batch_progress, name="transcripts_admin_batch_progress"),
         path("transcripts/students/<int:student_pk>/", StudentView.as_view(), name="transcripts_admin_student"),

@@ -1,6 +1,6 @@
 """Forms of the transcript pages: input shape only; the rules are in ``portfolios.transcripts.services``.
 
-Granting to an employer reuses the portfolio's ``ShareForm`` (an employer's user name or e-mail address).
+Granting to an employer uses the portfolio's ``ShareForm`` (an employer's user name or e-mail address).
 """
 
 import json
@@ -9,10 +9,11 @@ from datetime import datetime, time, timedelta
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from portfolios.models.transcripts import CODE_ALPHABET
+from portfolios.transcripts import services
 
 #: The largest file the verification page reads (a transcript PDF is well under a megabyte).
 DEFAULT_VERIFY_MAX_BYTES = 20 * 1024 * 1024
@@ -28,6 +29,34 @@ IMPORTANCE_CHOICES = [
 
 def verify_max_bytes() -> int:
     return getattr(settings, "KESAI_VERIFY_MAX_BYTES", DEFAULT_VERIFY_MAX_BYTES)
+
+
+class IssueForm(forms.Form):
+    """The student's own transcript: which language it is written in (the PDF, and the snapshot's labels)."""
+
+    language = forms.ChoiceField(
+        label=_("Language of the transcript"),
+        help_text=_("The PDF is printed in this language."),
+        required=False,  # a request without it gets the service's default: the student's account language
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Each language in its own name, so a student finds theirs whatever language the page is in.
+        self.fields["language"].choices = [
+            (code, translation.get_language_info(code)["name_local"]) for code, _name in services.transcript_languages()
+        ]
+        self.fields["language"].initial = page_language(self.fields["language"].choices)
+
+
+def page_language(choices: list[tuple[str, str]]) -> str:
+    """The language of the page being shown, as one of ``choices`` (the site's default when it is none)."""
+    codes = [code for code, _name in choices]
+    try:
+        current = translation.get_supported_language_variant(translation.get_language() or settings.LANGUAGE_CODE)
+    except LookupError:
+        current = settings.LANGUAGE_CODE
+    return current if current in codes else (codes[0] if codes else "")
 
 
 class RevokeForm(forms.Form):

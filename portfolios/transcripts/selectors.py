@@ -3,9 +3,10 @@ progress, and the answers of the public verification page. No side effects."""
 
 import hashlib
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet, Sum, Window
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Cohort, Enrolment
@@ -42,7 +43,17 @@ def access_log(*, transcript: Transcript) -> QuerySet[TranscriptAccess]:
 
 
 def shared_with_employer(*, employer: AbstractBaseUser) -> QuerySet[Transcript]:
-    return permissions.shared_with(employer).select_related("student", "superseded_by").order_by("-issued_at")
+    """The transcripts granted to the employer (and still held), in one query: each student's versions together,
+    newest version first, and the students by their newest shared version, the latest first.
+
+    Re-issuing shares the new version with the same employers, so one student may appear with several versions;
+    "Shared with me" shows the first of each student's run and lists the others under it."""
+    return (
+        permissions.shared_with(employer)
+        .select_related("student", "superseded_by")
+        .annotate(student_latest=Window(Max("issued_at"), partition_by=[F("student_id")]))
+        .order_by("-student_latest", "student_id", "-version")
+    )
 
 
 @dataclass(frozen=True)
@@ -170,6 +181,14 @@ def recent_batches(*, user: AbstractBaseUser, limit: int = 10) -> list[tuple[Tra
     return [(batch, BatchProgress(total=batch.total, done=batch.done, failed=batch.failed)) for batch in batches]
 
 
+def classes_of_student(*, student: AbstractBaseUser, user: AbstractBaseUser) -> QuerySet[Cohort]:
+    """The student's classes that the user may issue for (all of them for administrators), newest first."""
+    cohorts = Cohort.objects.filter(enrolments__student=student)
+    if not user.is_superuser:
+        cohorts = cohorts.filter(teachers=user)
+    return cohorts.select_related("programme").distinct().order_by("-entry_year", "programme__name", "name")
+
+
 def class_transcripts(*, cohort: Cohort) -> list[tuple[Enrolment, Transcript | None]]:
     """Each student of the class (by student number) with their newest transcript, or None: two queries."""
     enrolments = list(cohort.enrolments.select_related("student").order_by("student_number", "pk"))
@@ -180,3 +199,31 @@ def class_transcripts(*, cohort: Cohort) -> list[tuple[Enrolment, Transcript | N
         ).order_by("version")
     }
     return [(enrolment, newest.get(enrolment.student_id)) for enrolment in enrolments]
+
+
+@dataclass(frozen=True)
+class EmployerImportance:
+    """Employers' answers on one competency: how much it matters to them, 1 (not needed) to 5 (essential)."""
+
+    mean: Decimal
+    answers: int
+
+    @property
+    def weight(self) -> Decimal:
+        """The mean on the framework's demand-weight scale, 0 to 100: 1 → 0, 3 → 50, 5 → 100."""
+        return ((self.mean - 1) / 4 * 100).quantize(Decimal("0.1"))
+
+
+def employer_importance(*, competency_ids: list[int]) -> dict[int, EmployerImportance]:
+    """Each competency's current employer feedback (superseded answers left out), in one query."""
+    rows = (
+        TranscriptFeedback.objects.filter(competency_id__in=competency_ids, superseded_by__isnull=True)
+        .values("competency_id")
+        .annotate(total=Sum("importance"), answers=Count("pk"))
+    )
+    return {
+        row["competency_id"]: EmployerImportance(
+            mean=(Decimal(row["total"]) / row["answers"]).quantize(Decimal("0.01")), answers=row["answers"]
+        )
+        for row in rows
+    }

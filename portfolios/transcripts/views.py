@@ -17,8 +17,14 @@ Decisions:
 - Verification answers "revoked" with the date but never the reason: the reason may be private to the student.
 - The verification page is exempt from CSRF protection: it is anonymous and changes nothing, and the exemption
   lets it refuse an oversized body before anything reads it and keep an uploaded file in memory only.
+- Every form on the page answers with post/redirect/get to the panel it came from (``#sharing``, ``#feedback``),
+  and its confirmation is shown at the top of that panel, where the browser lands, not at the top of the page.
+- A new secret link's token is kept in the session, and nowhere else, until the next opening of the transcript
+  page, which takes it out and shows the link once (at ``#new-link``). Reloading that page shows it no more, and
+  creates no other link.
 """
 
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import wraps
 
@@ -26,6 +32,7 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadhandler import MemoryFileUploadHandler
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -49,6 +56,7 @@ from portfolios.transcripts import permissions, selectors, services
 from portfolios.transcripts.credential import jwks_url
 from portfolios.transcripts.forms import (
     FeedbackForm,
+    IssueForm,
     LinkForm,
     RevokeForm,
     VerifyCodeForm,
@@ -71,6 +79,10 @@ DEFAULT_RATES = {
 #: What a multipart body may carry beyond the file itself (boundaries, headers, the other fields).
 MULTIPART_SLACK = 64 * 1024
 RETRY_AFTER_SECONDS = 60
+#: Where a new link's token waits, in the session, for the one page that shows it.
+NEW_LINK_SESSION_KEY = "transcripts:new_link"
+#: The panels of the transcript page whose actions confirm in place (the message's extra tag is the panel).
+SHARING, FEEDBACK = "sharing", "feedback"
 
 
 # --- Rate limits ---------------------------------------------------------------------------------------------
@@ -120,6 +132,14 @@ def _number(value) -> Decimal | None:
         return None
 
 
+def _date(value) -> date | None:
+    """A snapshot's ISO date as a date, so the page prints it as it prints every other date."""
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def snapshot_page(snapshot: dict) -> dict:
     """What the transcript page shows, computed from the snapshot alone (no database)."""
     levels = snapshot["framework"]["scale"]["levels"]
@@ -151,8 +171,16 @@ def snapshot_page(snapshot: dict) -> dict:
             )
         )
         for row in competency["evidence"]:
-            entry = evidence.setdefault(row.get("id") or id(row), {**row, "codes": []})
+            entry = evidence.setdefault(
+                row.get("id") or id(row), {**row, "date": _date(row["done_on"]), "codes": [], "counts": []}
+            )
             entry["codes"].append(competency["code"])
+            # The weight tells apart rows of one piece of work recorded against several outcomes (same date, source
+            # and score): each outcome is aligned to the competency with its own weight.
+            weight = _number(row.get("weight"))
+            entry["counts"].append(
+                {"code": competency["code"], "weight": format_number(weight) if weight not in (None, 1) else ""}
+            )
     mastery_points = format_number(_number(mastery_level["points"]) or Decimal(0)) if mastery_level else ""
     radar = radar_chart(
         axes,
@@ -167,6 +195,12 @@ def snapshot_page(snapshot: dict) -> dict:
         "competencies": competencies,
         "radar": radar,
         "evidence": sorted(evidence.values(), key=lambda row: (row["done_on"], row["source"]), reverse=True),
+        "weighted": any(count["weight"] for row in evidence.values() for count in row["counts"]),
+        "awards": [{**award, "date": _date(award["done_on"])} for award in snapshot.get("awards", [])],
+        "certificates": [
+            {**certificate, "date": _date(certificate["done_on"]), "verified_date": _date(certificate["verified_on"])}
+            for certificate in snapshot.get("certificates", [])
+        ],
         "attained": sum(1 for competency in snapshot["competencies"] if competency["value"] is not None),
         "mastered": sum(1 for competency in snapshot["competencies"] if competency["mastered"]),
         "top": format_number(top),
@@ -204,6 +238,39 @@ def _viewer_for(request: HttpRequest, pk: int) -> tuple[Transcript, _Viewer]:
     return transcript, _Viewer(request.user, transcript)
 
 
+def _panels(viewer: _Viewer) -> set[str]:
+    return {SHARING} if viewer.is_owner else {FEEDBACK} if viewer.is_grantee else set()
+
+
+def _messages_by_panel(request: HttpRequest, panels: set[str]) -> tuple[list, dict[str, list]]:
+    """The messages waiting for the page: those tagged with one of its panels, by panel, and the rest.
+
+    The rest go to the page's own message list (the template's ``messages``, which this list replaces)."""
+    page, by_panel = [], {panel: [] for panel in panels}
+    for message in get_messages(request):
+        by_panel.get(message.extra_tags, page).append(message)
+    return page, by_panel
+
+
+def _confirm(request: HttpRequest, panel: str, text: str) -> None:
+    """A success message shown at the top of ``panel``, where the redirect (to ``#panel``) lands."""
+    messages.success(request, text, extra_tags=panel)
+
+
+def _back_to(transcript_pk: int, anchor: str) -> HttpResponse:
+    return redirect(reverse("transcripts:detail", args=[transcript_pk]) + "#" + anchor)
+
+
+def _take_new_link(request: HttpRequest, transcript: Transcript) -> str:
+    """The address of a link created just before (post/redirect/get), taken out of the session: shown once.
+
+    Taken out on the next opening of any transcript page, so the token stays in the session only until then."""
+    waiting = request.session.pop(NEW_LINK_SESSION_KEY, None)
+    if not isinstance(waiting, dict) or waiting.get("transcript") != transcript.pk or not waiting.get("token"):
+        return ""
+    return request.build_absolute_uri(reverse("transcripts:shared", args=[waiting["token"]]))
+
+
 def _render_transcript(
     request: HttpRequest,
     transcript: Transcript,
@@ -237,6 +304,7 @@ def _render_transcript(
         "viewer": viewer,
         "now": timezone.now(),
     }
+    context["messages"], context["panel_messages"] = _messages_by_panel(request, _panels(viewer))
     if viewer.is_owner:
         context |= {
             "grants": selectors.grants_of(transcript=transcript),
@@ -284,18 +352,25 @@ def _status_of(transcript: Transcript) -> dict:
 def my_transcripts(request: HttpRequest) -> HttpResponse:
     transcripts = list(selectors.transcripts_of(student=request.user))
     rows = [(transcript, selectors.standing(transcript=transcript)) for transcript in transcripts]
+    may_issue = has_role(request.user, STUDENTS) or bool(transcripts)
     return TemplateResponse(
         request,
         TEMPLATES + "mine.html",
-        {"rows": rows, "may_issue": has_role(request.user, STUDENTS) or bool(transcripts)},
+        {"rows": rows, "may_issue": may_issue, "issue_form": IssueForm() if may_issue else None},
     )
 
 
 @login_required
 @require_POST
 def issue(request: HttpRequest) -> HttpResponse:
+    form = IssueForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
+        return redirect("transcripts:mine")
     try:
-        transcript = services.issue_transcript(student=request.user, issued_by=request.user)
+        transcript = services.issue_transcript(
+            student=request.user, issued_by=request.user, language=form.cleaned_data["language"] or None
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -321,9 +396,10 @@ def transcript_status(request: HttpRequest, pk: int) -> JsonResponse:
 @require_safe
 def transcript_detail(request: HttpRequest, pk: int) -> HttpResponse:
     transcript, viewer = _viewer_for(request, pk)
+    new_link_url = _take_new_link(request, transcript)
     if viewer.is_grantee:
         services.record_access(transcript=transcript, kind=AccessKind.VIEW, user=request.user)
-    return _render_transcript(request, transcript, viewer)
+    return _render_transcript(request, transcript, viewer, new_link_url=new_link_url if viewer.is_owner else "")
 
 
 @login_required
@@ -392,8 +468,8 @@ def grant(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error("employer", error)
         else:
-            messages.success(request, _("%(name)s can now open this transcript.") % {"name": person_name(employer)})
-            return redirect(reverse("transcripts:detail", args=[transcript.pk]) + "#sharing")
+            _confirm(request, SHARING, _("%(name)s can now open this transcript.") % {"name": person_name(employer)})
+            return _back_to(transcript.pk, SHARING)
     return _render_transcript(request, transcript, viewer, share_form=form)
 
 
@@ -404,14 +480,17 @@ def revoke_grant(request: HttpRequest, pk: int) -> HttpResponse:
         TranscriptGrant.objects.select_related("transcript", "employer"), pk=pk, transcript__student=request.user
     )
     services.revoke_grant(grant=share, student=request.user)
-    messages.success(request, _("%(name)s can no longer open this transcript.") % {"name": person_name(share.employer)})
-    return redirect(reverse("transcripts:detail", args=[share.transcript_id]) + "#sharing")
+    _confirm(
+        request, SHARING, _("%(name)s can no longer open this transcript.") % {"name": person_name(share.employer)}
+    )
+    return _back_to(share.transcript_id, SHARING)
 
 
 @login_required
 @require_POST
 def create_link(request: HttpRequest, pk: int) -> HttpResponse:
-    """Answers the page itself (no redirect) with the new link's address: it exists only in this response."""
+    """Creates the link and sends the student to the transcript page, which shows its address once (the token
+    waits in the session until then: see ``_take_new_link``)."""
     transcript, viewer = _viewer_for(request, pk)
     if not viewer.is_owner:
         raise PermissionDenied
@@ -427,8 +506,8 @@ def create_link(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            url = request.build_absolute_uri(reverse("transcripts:shared", args=[token]))
-            return _render_transcript(request, transcript, viewer, new_link_url=url)
+            request.session[NEW_LINK_SESSION_KEY] = {"transcript": transcript.pk, "token": token}
+            return _back_to(transcript.pk, "new-link")
     return _render_transcript(request, transcript, viewer, link_form=form)
 
 
@@ -439,8 +518,8 @@ def revoke_link(request: HttpRequest, pk: int) -> HttpResponse:
         TranscriptLink.objects.select_related("transcript"), pk=pk, transcript__student=request.user
     )
     services.revoke_link(link=link, student=request.user)
-    messages.success(request, _("The link “%(label)s” no longer works.") % {"label": link})
-    return redirect(reverse("transcripts:detail", args=[link.transcript_id]) + "#sharing")
+    _confirm(request, SHARING, _("The link “%(label)s” no longer works.") % {"label": link})
+    return _back_to(link.transcript_id, SHARING)
 
 
 @login_required
@@ -463,8 +542,8 @@ def feedback(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("Thank you: your feedback on %(code)s is saved.") % {"code": competency.code})
-            return redirect(reverse("transcripts:detail", args=[transcript.pk]) + "#feedback")
+            _confirm(request, FEEDBACK, _("Thank you: your feedback on %(code)s is saved.") % {"code": competency.code})
+            return _back_to(transcript.pk, FEEDBACK)
     return _render_transcript(request, transcript, viewer, feedback_form=form)
 
 
@@ -606,8 +685,11 @@ def verify(request: HttpRequest) -> HttpResponse:
 @require_safe
 @rate_limited(group="transcripts:verify-code", setting="KESAI_VERIFY_RATE")
 def verify_code(request: HttpRequest, code: str) -> HttpResponse:
-    verification = selectors.verify_code(code=normalise_code(code))
-    return _verify_page(request, verification=verification, checked="code")
+    code = normalise_code(code)
+    verification = selectors.verify_code(code=code)
+    return _verify_page(
+        request, verification=verification, checked="code", code_form=VerifyCodeForm(initial={"code": code})
+    )
 
 
 # --- Public competency pages ---------------------------------------------------------------------------------

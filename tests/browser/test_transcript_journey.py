@@ -77,6 +77,7 @@ def test_issue_share_a_link_open_it_logged_out_verify_the_pdf_revoke_and_see_bot
     student = new_person()
     student.goto("/transcripts/")
     log_in(student, username=stage.student.username)
+    student.get_by_label("Language of the transcript").select_option("en")
     student.get_by_role("button", name="Issue a new transcript").click()
     student.get_by_role("link", name=re.compile(r"^Open")).first.click()
     expect(student.get_by_role("link", name="Download the PDF")).to_be_visible()  # rendered by the task
@@ -84,8 +85,13 @@ def test_issue_share_a_link_open_it_logged_out_verify_the_pdf_revoke_and_see_bot
     student.get_by_label("Label").fill("Tianshan Trade interview")
     student.get_by_label("Expires on").fill((timezone.localdate() + timedelta(days=30)).isoformat())
     student.get_by_role("button", name="Create a link").click()
+    expect(student).to_have_url(re.compile(r"/transcripts/\d+/#new-link$"))  # post/redirect/get
     link = student.get_by_label("Address of the link").input_value()
     assert re.search(r"/transcripts/s/[A-Za-z0-9_-]{32,}/$", link)  # 192 random bits, URL-safe
+    expect(student.locator("#new-link")).to_be_in_viewport()  # where the browser lands
+    student.reload()  # shows the link no more, and creates no other
+    expect(student.locator("#new-link")).to_have_count(0)
+    expect(student.locator("#sharing tbody tr")).to_have_count(1)
 
     employer = new_person()  # logged out, with nothing but the link
     employer.goto(link)

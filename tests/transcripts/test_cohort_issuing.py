@@ -1,5 +1,6 @@
-"""Teachers issue transcripts for a whole class in the Wagtail admin and follow the batch's progress; they open a
-student's transcripts and revoke one there. Teachers of other classes get 404 everywhere.
+"""Teachers issue transcripts for a whole class in the Wagtail admin (after a confirmation page) and follow the
+batch's progress; they open a student's transcripts and revoke one there. Teachers of other classes get 404
+everywhere.
 
 Class A (see conftest) has two students, ``student`` and ``other_student``, both with something attained.
 """
@@ -18,6 +19,19 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fake_pdf", "eviden
 
 def class_url(cohort) -> str:
     return reverse("transcripts_admin_class", args=[cohort.pk])
+
+
+def issue_url(cohort) -> str:
+    return reverse("transcripts_admin_class_issue", args=[cohort.pk])
+
+
+def soup_of(response) -> BeautifulSoup:
+    assert response.status_code == 200
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def text(node) -> str:
+    return " ".join(node.get_text(" ").split())
 
 
 def batch_url(batch) -> str:
@@ -39,7 +53,7 @@ def other_class_teacher(school):
 def issued_batch(school, django_capture_on_commit_callbacks) -> TranscriptBatch:
     """Class A's batch, issued through the admin with the tasks run (ImmediateBackend) at commit."""
     with django_capture_on_commit_callbacks(execute=True):
-        client_for(school.class_teacher).post(class_url(school.cohort))
+        client_for(school.class_teacher).post(issue_url(school.cohort))
     return TranscriptBatch.objects.get()
 
 
@@ -51,9 +65,31 @@ def waiting_batch(school) -> TranscriptBatch:
 
 def test_issuing_for_a_class_leads_to_the_batchs_progress_page(school, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        response = client_for(school.class_teacher).post(class_url(school.cohort))
+        response = client_for(school.class_teacher).post(issue_url(school.cohort))
     assert response.status_code == 302
     assert response["Location"] == batch_url(TranscriptBatch.objects.get())
+
+
+def test_the_class_page_asks_before_issuing_and_issues_nothing_itself(school):
+    class_page = soup_of(client_for(school.class_teacher).get(class_url(school.cohort)))
+    assert class_page.select_one("#issue-content a.button")["href"] == issue_url(school.cohort)
+    assert class_page.select("#issue-content form") == []
+    response = client_for(school.class_teacher).post(class_url(school.cohort))
+    assert response.status_code == 405
+    assert not TranscriptBatch.objects.exists()
+
+
+def test_the_confirmation_page_says_how_many_transcripts_it_issues_and_issues_nothing_yet(school, issue):
+    issue(school.student)  # in force: the class's batch will supersede it
+    page = soup_of(client_for(school.class_teacher).get(issue_url(school.cohort)))
+    main = text(page.select_one("main"))
+    assert "This issues 2 new transcripts, one for each student of Class A" in main
+    assert "1 student’s current transcript becomes superseded" in main
+    form = page.select_one("main form[method=post]")
+    assert form.get("action") in (None, "")  # posts to this page
+    assert text(form.select_one("button[type=submit]")) == "Yes, issue 2 transcripts"
+    assert form.select_one("a")["href"] == class_url(school.cohort)
+    assert not TranscriptBatch.objects.exists()
 
 
 def test_issuing_for_a_class_issues_and_renders_a_transcript_for_every_student(school, issued_batch):
@@ -88,6 +124,27 @@ def test_the_progress_page_polls_while_the_batch_runs(school, waiting_batch):
     assert soup.select_one('script[src$="portfolios/js/transcript-progress.js"]') is not None
 
 
+def test_the_progress_page_shows_the_issuing_banner_while_the_batch_runs(school, waiting_batch):
+    running = soup_of(client_for(school.class_teacher).get(batch_url(waiting_batch)))
+    banner = running.select_one(".transcript-progress [data-poll-running]")
+    assert "Issuing 2 transcripts for Class A" in text(banner)  # inside the polled element: the script hides it
+
+
+def test_the_progress_page_of_a_finished_batch_has_no_issuing_banner(school, django_capture_on_commit_callbacks):
+    teacher = client_for(school.class_teacher)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = teacher.post(issue_url(school.cohort))  # the tasks run at once: finished on arrival
+    finished = soup_of(teacher.get(response["Location"]))
+    assert finished.select("[data-poll-running]") == []
+    assert "Issuing 2 transcripts" not in text(finished)  # nor as a message that would outlive the batch
+
+
+def test_the_progress_bar_is_drawn_in_the_admins_style(school, waiting_batch):
+    page = soup_of(client_for(school.class_teacher).get(batch_url(waiting_batch)))
+    assert "transcript-progress__bar" in page.select_one("progress")["class"]
+    assert page.select_one('link[href$="portfolios/css/transcript-admin.css"]') is not None
+
+
 def test_the_progress_page_shows_the_figure_without_javascript(school, issued_batch):
     soup = BeautifulSoup(client_for(school.class_teacher).get(batch_url(issued_batch)).content, "html.parser")
     bar = soup.select_one("progress")
@@ -115,12 +172,13 @@ def test_the_class_page_lists_each_students_newest_transcript(school, issued_bat
     assert newest == {"陈小红": "Version 1", "张小刚": "Version 1"}
 
 
-@pytest.mark.parametrize("page", ["class_get", "class_post", "batch", "progress", "student"])
+@pytest.mark.parametrize("page", ["class_get", "issue_get", "issue_post", "batch", "progress", "student"])
 def test_a_teacher_of_another_class_gets_404(school, issued_batch, other_class_teacher, page):
     client = client_for(other_class_teacher)
     response = {
         "class_get": lambda: client.get(class_url(school.cohort)),
-        "class_post": lambda: client.post(class_url(school.cohort)),
+        "issue_get": lambda: client.get(issue_url(school.cohort)),
+        "issue_post": lambda: client.post(issue_url(school.cohort)),
         "batch": lambda: client.get(batch_url(issued_batch)),
         "progress": lambda: client.get(progress_url(issued_batch)),
         "student": lambda: client.get(reverse("transcripts_admin_student", args=[school.student.pk])),
@@ -129,13 +187,13 @@ def test_a_teacher_of_another_class_gets_404(school, issued_batch, other_class_t
 
 
 def test_a_teacher_of_another_class_issues_nothing(school, other_class_teacher):
-    client_for(other_class_teacher).post(class_url(school.cohort))
+    client_for(other_class_teacher).post(issue_url(school.cohort))
     assert not TranscriptBatch.objects.exists()
 
 
 def test_an_administrator_may_issue_for_any_class(school, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        response = client_for(school.admin).post(class_url(school.cohort))
+        response = client_for(school.admin).post(issue_url(school.cohort))
     assert response.status_code == 302
     assert Transcript.objects.count() == 2
 
@@ -158,6 +216,24 @@ def test_a_mentor_is_turned_away_from_the_transcripts_pages(school):
 
 
 # --- A student's transcripts ---------------------------------------------------------------------------------
+
+
+def test_the_students_page_links_back_to_the_class(school, issued_batch):
+    page = soup_of(client_for(school.class_teacher).get(reverse("transcripts_admin_student", args=[school.student.pk])))
+    links = [a["href"] for a in page.select("main a.button")]
+    assert class_url(school.cohort) in links
+    crumbs = [a["href"] for a in page.select("nav[aria-label=Breadcrumb] a, .w-breadcrumbs a") if a.get("href")]
+    assert class_url(school.cohort) in crumbs
+
+
+def test_a_revoked_version_gives_its_date_and_reason_without_a_doubled_full_stop(school, issued_batch):
+    transcript = Transcript.objects.get(student=school.student)
+    services.revoke_transcript(transcript=transcript, revoked_by=school.class_teacher, reason="Wrong class.")
+    page = soup_of(client_for(school.class_teacher).get(reverse("transcripts_admin_student", args=[school.student.pk])))
+    revocation = text(page.select_one(".transcript-revocation"))
+    assert revocation.startswith("Revoked on ")
+    assert "Reason: Wrong class." in revocation
+    assert ".." not in revocation and ". ." not in revocation
 
 
 def test_a_class_teacher_revokes_a_transcript_on_the_students_page(school, issued_batch):
@@ -200,7 +276,7 @@ def test_a_student_with_nothing_attained_is_skipped_and_the_batch_still_finishes
     newcomer = UserFactory(username="2024000009", first_name="新", last_name="王", roles=["Students"])
     EnrolmentFactory(cohort=school.cohort, student=newcomer)  # enrolled, no evidence yet
     with django_capture_on_commit_callbacks(execute=True):
-        client_for(school.class_teacher).post(class_url(school.cohort))
+        client_for(school.class_teacher).post(issue_url(school.cohort))
     batch = TranscriptBatch.objects.get()
     answer = client_for(school.class_teacher).get(progress_url(batch)).json()
     # 3 students: 2 issued and rendered, 1 skipped → 2 + 0 + 1 = 3 = total, so the batch is finished.

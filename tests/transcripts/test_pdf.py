@@ -430,3 +430,28 @@ def test_branding_logo_is_addressed_under_media_url_and_embedded():
         if xobject.get_object()["/Subtype"] == "/Image"
     }
     assert len(images) == 1
+
+
+# --- Wording and the page number's room ------------------------------------------------------------------------
+
+LONG_FOOTER = (
+    "Academic Affairs Office, Horgos Business School · Horgos, Xinjiang, China · registrar@hbs.example.edu.cn · "
+    "To check that this transcript is genuine, scan the QR code on its first page or open the verification "
+    "address on its last page."
+)
+
+
+@pytest.mark.parametrize(
+    ("language", "words"), [("en", "Page {n} of {total}"), ("zh-hans", "第 {n} 页，共 {total} 页")]
+)
+def test_the_page_number_stays_on_one_line_beside_a_long_footer(language, words):
+    pdf, _warnings = render(sample_snapshot(language=language), branding={"footer": LONG_FOOTER})
+    texts = page_texts(pdf)
+    for number, text in enumerate(texts, start=1):
+        assert words.format(n=number, total=len(texts)) in text
+
+
+def test_the_verification_section_does_not_ask_for_the_code_its_address_already_holds(english):
+    last_page = " ".join(page_texts(english[0])[-1].split())
+    assert "enter the verification code" not in last_page
+    assert "Scan the QR code or open the address below" in last_page

@@ -2,7 +2,7 @@
 
 404: the transcript is not theirs to know of (the same answer as for one that does not exist).
 403: they may see the transcript but not do this to it.
-302: done (a redirect back to the transcript); 200 for a new link (its address is shown in that very answer).
+302: done (a redirect back to the transcript; a new link's address is shown once on the page it leads to).
 "login": a redirect to the log-in page (no account, or only a secret link, which opens the transcript read-only).
 The link holder opens the transcript at its link's addresses (/transcripts/s/<token>/…); everyone else at
 /transcripts/<pk>/…; every write is a POST to the transcript's own address.
@@ -29,7 +29,7 @@ READS = {"view": 200, "pdf": 200, "credential": 200}
 TEACHER = {**READS, "revoke": 302, "grant": 403, "link": 403, "feedback": 403}
 
 EXPECTED = {
-    "owner": {**READS, "revoke": 403, "grant": 302, "link": 200, "feedback": 403},
+    "owner": {**READS, "revoke": 403, "grant": 302, "link": 302, "feedback": 403},
     "other_student": HIDDEN,
     "class_teacher": TEACHER,
     "other_teacher": HIDDEN,

@@ -1,5 +1,6 @@
 """Sharing a transcript: grants to employer accounts and secret links (shown once, stored hashed, expiring,
-revocable at once), and what each opening leaves in the access log."""
+revocable at once), and what each opening leaves in the access log. Every form answers with a redirect to its
+panel, whose top shows the confirmation."""
 
 import hashlib
 import re
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from portfolios.models import AccessKind, TranscriptAccess, TranscriptGrant, TranscriptLink
 from portfolios.transcripts import services
+from portfolios.transcripts.views import NEW_LINK_SESSION_KEY
 from tests.transcripts.conftest import client_for, fake_pdf_bytes
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fake_pdf")]
@@ -37,6 +39,23 @@ def post_link(client, transcript, **data):
     return client.post(reverse("transcripts:create_link", args=[transcript.pk]), data)
 
 
+def soup_of(response) -> BeautifulSoup:
+    assert response.status_code == 200
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def text(node) -> str:
+    return " ".join(node.get_text(" ").split())
+
+
+def panel_messages(soup, panel: str) -> list[str]:
+    return [text(item) for item in soup.select(f"#{panel} .transcript__panel-messages .message")]
+
+
+def page_messages(soup) -> list[str]:
+    return [text(item) for item in soup.select("main > .messages .message")]
+
+
 # --- Grants --------------------------------------------------------------------------------------------------
 
 
@@ -46,6 +65,43 @@ def test_a_student_grants_an_employer_by_user_name(transcript, school):
     )
     assert response.status_code == 302
     assert client_for(school.employer).get(detail_url(transcript)).status_code == 200
+
+
+def test_sharing_confirms_at_the_top_of_the_sharing_panel_where_the_redirect_lands(transcript, school):
+    student = client_for(school.student)
+    response = student.post(reverse("transcripts:grant", args=[transcript.pk]), {"employer": "employer"})
+    assert response["Location"] == detail_url(transcript) + "#sharing"
+    soup = soup_of(student.get(detail_url(transcript)))
+    assert panel_messages(soup, "sharing") == ["刘洋 can now open this transcript."]
+    assert page_messages(soup) == []  # not also at the top of the page, off-screen
+
+
+def test_stopping_a_grant_and_revoking_a_link_confirm_in_the_sharing_panel(transcript, school):
+    grant = services.grant_to_employer(transcript=transcript, student=school.student, employer=school.employer)
+    link, _token = make_link(transcript, school.student)
+    student = client_for(school.student)
+    assert student.post(reverse("transcripts:revoke_grant", args=[grant.pk]))["Location"].endswith("#sharing")
+    assert student.post(reverse("transcripts:revoke_link", args=[link.pk]))["Location"].endswith("#sharing")
+    soup = soup_of(student.get(detail_url(transcript)))
+    assert panel_messages(soup, "sharing") == [
+        "刘洋 can no longer open this transcript.",
+        "The link “Silk Road HR” no longer works.",
+    ]
+    assert page_messages(soup) == []
+
+
+def test_the_sharing_forms_come_back_to_their_panel(transcript, school):
+    soup = soup_of(client_for(school.student).get(detail_url(transcript)))
+    actions = [form["action"] for form in soup.select("#sharing form[method=post]")]
+    assert reverse("transcripts:grant", args=[transcript.pk]) + "#sharing" in actions
+    assert reverse("transcripts:create_link", args=[transcript.pk]) + "#sharing" in actions
+
+
+def test_the_employer_field_is_labelled_as_the_rest_of_the_panel(transcript, school):
+    soup = soup_of(client_for(school.student).get(detail_url(transcript)))
+    label = text(soup.select_one("#sharing label[for=id_employer]"))
+    assert "'" not in label  # a typographic apostrophe, as in “With an employer’s account”
+    assert label == "Employer’s username or e-mail:"
 
 
 def test_a_student_grants_an_employer_by_e_mail(transcript, school):
@@ -87,18 +143,59 @@ def test_another_student_cannot_stop_a_grant(transcript, school):
 # --- Links: created, shown once, stored hashed -----------------------------------------------------------------
 
 
-def test_a_new_link_is_shown_in_full_in_the_answer_to_its_creation(transcript, school):
+def test_creating_a_link_redirects_to_the_transcript_page_at_the_new_link(transcript, school):
     response = post_link(client_for(school.student), transcript)
-    assert response.status_code == 200
+    assert response.status_code == 302
+    assert response["Location"] == detail_url(transcript) + "#new-link"
+    assert TranscriptLink.objects.count() == 1
+    assert not SHARED_PATH.search(response.content.decode())
+
+
+def test_the_new_link_is_shown_in_full_at_the_top_of_the_sharing_panel(transcript, school):
+    student = client_for(school.student)
+    post_link(student, transcript)
+    response = student.get(detail_url(transcript))
     assert response["Cache-Control"] == "private, no-store"
-    token = SHARED_PATH.search(response.content.decode()).group(1)
+    soup = soup_of(response)
+    box = soup.select_one("#sharing #new-link")
+    assert box is soup.select_one("#sharing > h2").find_next_sibling(["div", "ul"])  # first after the heading
+    token = SHARED_PATH.search(box.select_one("input")["value"]).group(1)
     assert TranscriptLink.objects.get().token_sha256 == hashlib.sha256(token.encode()).hexdigest()
 
 
 def test_a_link_is_never_shown_again(transcript, school):
     student = client_for(school.student)
-    token = SHARED_PATH.search(post_link(student, transcript).content.decode()).group(1)
-    assert token not in student.get(detail_url(transcript)).content.decode()
+    post_link(student, transcript)
+    token = SHARED_PATH.search(student.get(detail_url(transcript)).content.decode()).group(1)
+    second = student.get(detail_url(transcript))
+    assert token not in second.content.decode()
+    assert BeautifulSoup(second.content, "html.parser").select_one("#new-link") is None
+
+
+def test_reloading_the_page_after_creating_a_link_creates_no_other(transcript, school):
+    student = client_for(school.student)
+    landing = post_link(student, transcript)["Location"]
+    student.get(landing)
+    student.get(landing)  # what the browser's reload does after a redirect: GET the address again
+    assert TranscriptLink.objects.count() == 1
+
+
+def test_the_token_waits_only_in_the_session_and_leaves_it_when_shown(transcript, school):
+    student = client_for(school.student)
+    response = post_link(student, transcript)
+    token = student.session[NEW_LINK_SESSION_KEY]["token"]
+    assert all(token not in morsel.value for morsel in response.cookies.values())  # not in a message cookie
+    assert token not in response.content.decode() and token not in response["Location"]
+    student.get(detail_url(transcript))
+    assert NEW_LINK_SESSION_KEY not in student.session
+
+
+def test_a_new_link_shows_on_its_own_transcript_only(transcript, school, issue):
+    newer = issue()
+    student = client_for(school.student)
+    post_link(student, transcript)
+    assert soup_of(student.get(detail_url(newer))).select_one("#new-link") is None
+    assert NEW_LINK_SESSION_KEY not in student.session  # taken out all the same: shown nowhere, kept nowhere
 
 
 def test_a_link_token_carries_at_least_128_bits(transcript, school):

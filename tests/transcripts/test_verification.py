@@ -87,6 +87,17 @@ def test_the_code_form_leads_to_the_codes_address(transcript):
     assert response["Location"] == code_url(transcript.verification_code)
 
 
+def test_the_answer_to_a_code_keeps_the_checked_code_in_the_code_box(transcript):
+    code = transcript.verification_code.lower()
+    soup = BeautifulSoup(client_for(None).get(code_url(f"{code[:4]}-{code[4:]}")).content, "html.parser")
+    assert soup.select_one("input[name=code]")["value"] == transcript.verification_code  # as stored: upper case
+
+
+def test_the_empty_form_has_an_empty_code_box(transcript):
+    soup = BeautifulSoup(client_for(None).get(VERIFY).content, "html.parser")
+    assert not soup.select_one("input[name=code]").get("value")
+
+
 def test_an_unknown_code_is_not_genuine(transcript):
     assert answer(client_for(None).get(code_url("ABCDEFGHJKMN")))["verdict"] == "Not genuine"
 

@@ -12,13 +12,17 @@ from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
+from django.conf import settings
 from django.db import connection
+from django.template.defaultfilters import date as date_filter
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from courses.services import record_evidence
-from portfolios.models import AccessKind, TranscriptAccess, TranscriptFeedback
-from portfolios.transcripts import services, signing
+from portfolios.models import AccessKind, Transcript, TranscriptAccess, TranscriptFeedback
+from portfolios.transcripts import permissions, services, signing
+from tests.factories import EnrolmentFactory, UserFactory, outcome
 from tests.transcripts.conftest import client_for, fake_pdf_bytes
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fake_pdf")]
@@ -74,7 +78,7 @@ def test_the_radar_plots_the_snapshot_figures(transcript, school):
 def test_the_evidence_table_lists_every_row_newest_first(transcript, school):
     soup = page(client_for(school.student), detail_url(transcript))
     rows = [
-        [text(cell) for cell in row.select("td")[:1] + row.select("td")[3:]]
+        [row.select_one("td time")["datetime"]] + [text(cell) for cell in row.select("td")[3:]]
         for row in soup.select(".transcript-evidence tbody tr")
     ]
     assert rows == [
@@ -82,6 +86,44 @@ def test_the_evidence_table_lists_every_row_newest_first(transcript, school):
         ["2026-03-15", "1", "COMM"],
         ["2026-03-01", "2", "TRADE"],
     ]
+
+
+def test_the_evidence_dates_are_written_as_every_other_date_on_the_page_and_do_not_wrap(transcript, school):
+    soup = page(client_for(school.student), detail_url(transcript))
+    first = soup.select_one(".transcript-evidence tbody tr td")
+    assert text(first) == date_filter(date(2026, 4, 1), "DATE_FORMAT")
+    assert "evidence-table__date" in first["class"]  # white-space: nowrap (transcript-page.css)
+    issued = soup.select_one(".transcript__header time")
+    assert text(issued) == date_filter(timezone.localtime(transcript.issued_at), "DATE_FORMAT")
+
+
+def test_rows_of_one_work_recorded_against_two_outcomes_are_told_apart_by_their_weights(school, issue):
+    # One piece of work assessed against two outcomes: same date, source and score, aligned to TRADE with
+    # different weights. The snapshot has no outcome, but it has each row's weight towards the competency.
+    lo2 = outcome(course=school.course, code="LO2", aligned=[(school.trade, "0.5")])
+    for target in (school.lo1, lo2):
+        record_evidence(
+            student=school.student,
+            score=Decimal("3"),
+            done_on=date(2026, 5, 1),
+            source_kind="course_assessment",
+            source_title="EC101 portfolio",
+            recorded_by=school.course_teacher,
+            outcome=target,
+        )
+    soup = page(client_for(school.student), detail_url(issue()))
+    counts = [
+        text(row.select_one(".evidence-table__counts"))
+        for row in soup.select(".transcript-evidence tbody tr")
+        if "EC101 portfolio" in text(row)
+    ]
+    assert sorted(counts) == ["TRADE", "TRADE weight ×0.5"]
+    assert soup.select_one(".evidence-table__note") is not None  # says what the weight means
+
+
+def test_the_evidence_table_explains_no_weight_when_every_row_counts_in_full(transcript, school):
+    soup = page(client_for(school.student), detail_url(transcript))
+    assert soup.select(".evidence-table__weight, .evidence-table__note") == []
 
 
 def test_the_page_gives_the_verification_code_and_address(transcript, school):
@@ -116,6 +158,44 @@ def test_the_page_costs_the_same_queries_for_5_and_50_evidence_rows(school, issu
     assert (
         len(BeautifulSoup(response.content, "html.parser").select(".transcript-evidence tbody tr")) == 50 + 1
     )  # + the conftest's 1
+
+
+# --- Issuing from "My transcripts": the language ---------------------------------------------------------------
+
+
+def issue_form(client) -> BeautifulSoup:
+    return page(client, reverse("transcripts:mine")).select_one("form.transcripts__issue")
+
+
+def test_the_issue_form_offers_the_sites_languages_each_in_its_own_name(school):
+    form = issue_form(client_for(school.student))
+    options = [(option["value"], text(option)) for option in form.select("select[name=language] option")]
+    assert options == [("en", "English"), ("zh-hans", "简体中文")]
+    assert [code for code, _name in options] == [code for code, _name in settings.LANGUAGES]
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_issue_form_starts_on_the_language_of_the_page(school, language):
+    client = client_for(school.student)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language  # what the site's language switch sets
+    form = issue_form(client)
+    assert form.select_one("select[name=language] option[selected]")["value"] == language
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_student_chooses_the_language_of_the_transcript(school, evidence, language):
+    client = client_for(school.student)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en" if language == "zh-hans" else "zh-hans"  # not the page's
+    response = client.post(reverse("transcripts:issue"), {"language": language})
+    assert response.status_code == 302
+    transcript = Transcript.objects.get(student=school.student)
+    assert (transcript.language, transcript.snapshot["language"]) == (language, language)
+
+
+def test_a_language_the_site_does_not_offer_issues_nothing(school, evidence):
+    response = client_for(school.student).post(reverse("transcripts:issue"), {"language": "fr"}, follow=True)
+    assert not Transcript.objects.exists()
+    assert "fr is not one of the available choices" in response.content.decode()
 
 
 def test_a_revoked_transcript_says_so_with_the_reason_to_its_student(transcript, school):
@@ -213,6 +293,29 @@ def test_feedback_given_again_supersedes_the_earlier_and_the_page_shows_the_late
     assert TranscriptFeedback.objects.count() == 2
 
 
+def test_saved_feedback_is_confirmed_at_the_top_of_the_feedback_panel_where_the_redirect_lands(transcript, school):
+    services.grant_to_employer(transcript=transcript, student=school.student, employer=school.employer)
+    employer = client_for(school.employer)
+    response = give(employer, transcript, school.trade, 5)
+    assert response["Location"] == detail_url(transcript) + "#feedback"
+    soup = page(employer, detail_url(transcript))
+    assert [text(item) for item in soup.select("#feedback .transcript__panel-messages .message")] == [
+        "Thank you: your feedback on TRADE is saved."
+    ]
+    assert soup.select("main > .messages") == []
+    assert soup.select_one("#feedback form")["action"].endswith("#feedback")
+
+
+def test_the_date_feedback_was_given_is_written_as_the_other_dates(transcript, school):
+    services.grant_to_employer(transcript=transcript, student=school.student, employer=school.employer)
+    employer = client_for(school.employer)
+    give(employer, transcript, school.trade, 4)
+    given = page(employer, detail_url(transcript)).select_one(".feedback__row td:last-child")
+    feedback = TranscriptFeedback.objects.get()
+    assert text(given) == date_filter(timezone.localtime(feedback.given_at), "DATETIME_FORMAT")
+    assert text(given).startswith(date_filter(timezone.localtime(feedback.given_at), "DATE_FORMAT"))
+
+
 def test_feedback_outside_one_to_five_is_refused(transcript, school):
     services.grant_to_employer(transcript=transcript, student=school.student, employer=school.employer)
     response = give(client_for(school.employer), transcript, school.trade, 6)
@@ -266,8 +369,99 @@ def test_shared_with_me_keeps_a_revoked_transcript_marked_and_without_a_link(tra
     services.revoke_transcript(transcript=transcript, revoked_by=school.class_teacher, reason="Error")
     soup = page(client_for(school.employer), reverse("portfolios:shared_with_me"))
     row = soup.select_one(".shared-transcripts tbody tr")
-    assert text(row.select_one(".transcript-standing")) == "Revoked"
+    assert text(row.select_one(".transcript-standing")).startswith("Revoked")
+    assert text(row.select_one(".transcript-standing + .muted")) == date_filter(
+        timezone.localtime(Transcript.objects.get().revoked_at), "DATE_FORMAT"
+    )
     assert row.select_one("a") is None
+
+
+def shared_rows(client) -> list[dict]:
+    """Each student's row on "Shared with me": the newest version shared, and the earlier ones under it."""
+    soup = page(client, reverse("portfolios:shared_with_me"))
+    rows = []
+    for student in soup.select(".shared-transcripts tbody.shared-transcripts__student"):
+        newest = student.select_one("tr.shared-transcripts__newest")
+        rows.append(
+            {
+                "student": text(newest.th),
+                "version": text(newest.select_one(".shared-transcripts__version")),
+                "standing": text(newest.select_one(".transcript-standing")),
+                "href": (newest.select_one("a") or {}).get("href"),
+                "earlier": [
+                    (text(item.select_one(".transcript-standing")), (item.select_one("a") or {}).get("href"))
+                    for item in student.select(".shared-transcripts__earlier-list li")
+                ],
+            }
+        )
+    return rows
+
+
+def test_shared_with_me_shows_one_row_per_student_with_the_newest_version_and_the_earlier_under_it(
+    transcript, issue, school
+):
+    services.grant_to_employer(transcript=transcript, student=school.student, employer=school.employer)
+    second = issue()  # shared with the employer too, as re-issuing does
+    other = issue(school.other_student)
+    services.grant_to_employer(transcript=other, student=school.other_student, employer=school.employer)
+    assert shared_rows(client_for(school.employer)) == [
+        {"student": "张小刚", "version": "1", "standing": "Valid", "href": detail_url(other), "earlier": []},
+        {
+            "student": "陈小红",
+            "version": "2",
+            "standing": "Valid",
+            "href": detail_url(second),
+            "earlier": [("Superseded by a newer transcript", detail_url(transcript))],
+        },
+    ]
+
+
+def test_shared_with_me_shows_a_revoked_newest_version_with_the_earlier_still_reachable(transcript, issue, school):
+    services.grant_to_employer(transcript=transcript, student=school.student, employer=school.employer)
+    second = issue()
+    services.revoke_transcript(transcript=second, revoked_by=school.class_teacher, reason="Error")
+    [row] = shared_rows(client_for(school.employer))
+    assert (row["version"], row["standing"].split()[0], row["href"]) == ("2", "Revoked", None)
+    assert row["earlier"] == [("Superseded by a newer transcript", detail_url(transcript))]
+
+
+def test_shared_with_me_introduces_portfolios_and_transcripts_under_headings_drawn_alike(school):
+    soup = page(client_for(school.employer), reverse("portfolios:shared_with_me"))
+    assert "transcript" in text(soup.select_one(".page-intro .lead"))
+    headings = soup.select("main h2")
+    assert [text(h) for h in headings] == ["Portfolios", "Transcripts"]
+    assert {(h.parent.name, tuple(h.parent.get("class", []))) for h in headings} == {("section", ("course__section",))}
+
+
+def test_shared_with_me_costs_the_same_queries_for_2_and_10_transcripts(school, issue, django_assert_num_queries):
+    students = [school.student, school.other_student]
+    for number in range(3, 7):
+        student = UserFactory(username=f"20240000{number:02d}", roles=["Students"])
+        EnrolmentFactory(cohort=school.cohort, student=student)
+        record_evidence(
+            student=student,
+            score=Decimal("2"),
+            done_on=date(2026, 3, 1),
+            source_kind="course_assessment",
+            source_title="EC101 quiz",
+            recorded_by=school.course_teacher,
+            outcome=school.lo1,
+        )
+        students.append(student)
+    for student in students:  # 10 transcripts: 6 students, 4 of them with two versions shared
+        services.grant_to_employer(transcript=issue(student), student=student, employer=school.employer)
+    newest = [issue(student) for student in students[:4]]  # the new version is shared with the same employers
+    few_employer = UserFactory(username="few.employer", roles=["Employers"])
+    for transcript in newest[:2]:  # 2 transcripts, of 2 students
+        services.grant_to_employer(transcript=transcript, student=transcript.student, employer=few_employer)
+    assert (permissions.shared_with(few_employer).count(), permissions.shared_with(school.employer).count()) == (2, 10)
+    few, many = client_for(few_employer), client_for(school.employer)
+    few.get(reverse("portfolios:shared_with_me"))  # warm per-process caches
+    many.get(reverse("portfolios:shared_with_me"))
+    with CaptureQueriesContext(connection) as counted:
+        assert len(shared_rows(few)) == 2
+    with django_assert_num_queries(len(counted)):
+        assert len(shared_rows(many)) == 6
 
 
 def test_students_find_their_transcripts_in_the_header(school):

@@ -1,9 +1,10 @@
 /*
  * Progress without reloading the page. Every element with data-poll-url asks that address (JSON with done,
  * failed, total, finished and label) once a second until it answers finished: the <progress> inside shows
- * done of total, the [data-poll-label] inside shows the label. With data-reload-when-finished the page
- * reloads once finished (to show the new download link). Without JavaScript the page shows the figure it
- * was rendered with and a refresh link.
+ * done of total, the [data-poll-label] inside shows the label, and once finished the [data-poll-running]
+ * elements inside (an "Issuing …" banner) are hidden. With data-reload-when-finished the page reloads once
+ * finished (to show the new download link). Without JavaScript the page shows the figure it was rendered
+ * with and a refresh link.
  */
 (function () {
     "use strict";
@@ -42,6 +43,9 @@
                         return;
                     }
                     element.setAttribute("data-finished", "");
+                    element.querySelectorAll("[data-poll-running]").forEach(function (running) {
+                        running.hidden = true;
+                    });
                     if (element.hasAttribute("data-reload-when-finished")) {
                         window.location.reload();
                     }
