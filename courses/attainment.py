@@ -210,13 +210,21 @@ class FrameworkContext:
         self.levels: dict[int, list[ProficiencyLevel]] = defaultdict(list)
         for level in ProficiencyLevel.objects.filter(scale_id__in=scale_ids).order_by("points"):
             self.levels[level.scale_id].append(level)
+        # Read once per scale: a class report asks for them tens of thousands of times.
+        self._mastery = {
+            scale_id: next((lv.points for lv in self.levels[scale_id] if lv.is_mastery), Decimal("0"))
+            for scale_id in scale_ids
+        }
+        self._maximum = {
+            scale_id: self.levels[scale_id][-1].points if self.levels[scale_id] else Decimal("0")
+            for scale_id in scale_ids
+        }
 
     def mastery_points(self, scale_id: int) -> Decimal:
-        return next((lv.points for lv in self.levels[scale_id] if lv.is_mastery), Decimal("0"))
+        return self._mastery.get(scale_id, Decimal("0"))
 
     def max_points(self, scale_id: int) -> Decimal:
-        levels = self.levels[scale_id]
-        return levels[-1].points if levels else Decimal("0")
+        return self._maximum.get(scale_id, Decimal("0"))
 
     def attainment(self, student_id: int, competency: Competency, value, evidence_count: int) -> Attainment:
         framework = competency.framework

@@ -10,6 +10,7 @@ from operator import or_
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.utils.functional import cached_property
 from wagtail.models import Page
 
 from courses.attainment import Attainment, FrameworkContext, compute_attainment, contributing_evidence
@@ -217,7 +218,11 @@ class ClassAttainment:
         figure = self.figures.get(student_id, {}).get(competency_id)
         if figure is None or figure.level is None:
             return None
-        return next(index for index, level in enumerate(self.levels) if level.pk == figure.level.pk)
+        return self._level_positions[figure.level.pk]
+
+    @cached_property
+    def _level_positions(self) -> dict[int, int]:
+        return {level.pk: index for index, level in enumerate(self.levels)}
 
     def value(self, student_id: int, competency_id: int) -> Decimal | None:
         figure = self.figures.get(student_id, {}).get(competency_id)

@@ -1,7 +1,15 @@
 from django.core.management import call_command
 
 from courses.models import EvidenceRecord
-from portfolios.models import Artefact, ArtefactKind, ArtefactStatus, PortfolioShare, Transcript, TranscriptGrant
+from portfolios.models import (
+    Artefact,
+    ArtefactKind,
+    ArtefactStatus,
+    PortfolioShare,
+    Transcript,
+    TranscriptFeedback,
+    TranscriptGrant,
+)
 
 
 def test_demo_has_artefacts_of_every_kind_transcripts_and_a_rerun_changes_nothing(db):
@@ -24,6 +32,8 @@ def test_demo_has_artefacts_of_every_kind_transcripts_and_a_rerun_changes_nothin
     assert Transcript.objects.filter(superseded_by__isnull=False).count() == 1
     assert Transcript.objects.filter(revoked_at__isnull=False).count() == 1
     assert TranscriptGrant.objects.filter(employer__username="employer", revoked_at__isnull=True).count() == 1
+    # The employer said how much three competencies of the shared transcript matter (the demand report uses it).
+    assert sorted(TranscriptFeedback.objects.values_list("importance", flat=True)) == [2, 4, 5]
 
     counts = (Artefact.objects.count(), EvidenceRecord.objects.count(), Transcript.objects.count())
     call_command("load_demo", verbosity=0)
