@@ -122,6 +122,12 @@ class Transcript(models.Model):
     render_error = models.TextField(_("rendering error"), blank=True)
     pdf = models.FileField(_("PDF"), upload_to="transcripts/%Y/%m/", storage=private_storage, blank=True)
     pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, blank=True)
+    render_started_at = models.DateTimeField(
+        _("rendering started at"),
+        null=True,
+        blank=True,
+        help_text=_("When a worker last claimed the rendering; a claim older than a few minutes is abandoned."),
+    )
     rendered_at = models.DateTimeField(_("rendered at"), null=True, blank=True)
 
     class Meta:

@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.users.models import UserProfile
@@ -159,13 +160,40 @@ def _enqueue_batch(batch_id: int, student_ids: list[int]) -> None:
         issue_batch_transcript_task.enqueue(batch_id, student_id)
 
 
+#: A rendering claimed longer ago than this is taken to be abandoned (its worker died or was killed): a two-page
+#: transcript renders in under a second, a class's batch queues them for a few minutes at most.
+ABANDONED_AFTER = timedelta(minutes=10)
+
+
+def _claim_rendering(transcript: Transcript) -> bool:
+    """Mark the transcript as being rendered by this worker, unless it is done or another worker holds it.
+
+    One conditional UPDATE, so two workers given the same transcript (a retry, a requeue) never both render it.
+    """
+    now = timezone.now()
+    abandoned = Q(render_status=RenderStatus.RENDERING) & (
+        Q(render_started_at__isnull=True) | Q(render_started_at__lt=now - ABANDONED_AFTER)
+    )
+    claimable = Q(render_status__in=[RenderStatus.PENDING, RenderStatus.FAILED]) | abandoned
+    return bool(
+        Transcript.objects.filter(claimable, pk=transcript.pk).update(
+            render_status=RenderStatus.RENDERING, render_started_at=now, render_error=""
+        )
+    )
+
+
 def render_transcript(*, transcript: Transcript) -> Transcript:
-    """Render the PDF from the frozen snapshot and record it; a no-op when it is already rendered."""
+    """Render the PDF from the frozen snapshot and record it.
+
+    A no-op when it is already rendered or another worker is rendering it (see ``_claim_rendering``).
+    """
     from portfolios.transcripts import pdf
 
     if transcript.render_status == RenderStatus.DONE and transcript.pdf:
         return transcript
-    Transcript.objects.filter(pk=transcript.pk).update(render_status=RenderStatus.RENDERING, render_error="")
+    if not _claim_rendering(transcript):
+        transcript.refresh_from_db()
+        return transcript
     try:
         content = pdf.render_transcript_pdf(
             snapshot=transcript.snapshot,
@@ -188,6 +216,41 @@ def render_transcript(*, transcript: Transcript) -> Transcript:
     )
     transcript.refresh_from_db()
     return transcript
+
+
+def requeue_unfinished_renders(*, older_than: timedelta = ABANDONED_AFTER, failed: bool = False) -> int:
+    """Enqueue the rendering again for transcripts left unfinished: issued but never picked up, or claimed by a
+    worker that died. Run it now and then (``manage.py render_unfinished_transcripts``, from cron); with
+    ``failed`` also those whose rendering raised an error (after fixing its cause). Returns how many."""
+    cutoff = timezone.now() - older_than
+    unfinished = Q(render_status=RenderStatus.PENDING, issued_at__lt=cutoff) | (
+        Q(render_status=RenderStatus.RENDERING) & (Q(render_started_at__isnull=True) | Q(render_started_at__lt=cutoff))
+    )
+    if failed:
+        unfinished |= Q(render_status=RenderStatus.FAILED)
+    transcript_ids = list(Transcript.objects.filter(unfinished).values_list("pk", flat=True))
+    for transcript_id in transcript_ids:
+        _enqueue_render(transcript_id)
+    return len(transcript_ids)
+
+
+def remove_abandoned_partial_files(*, storage: Storage | None = None, older_than: timedelta = ABANDONED_AFTER) -> int:
+    """Delete the temporary ``.part`` files a killed worker left in the transcripts folder (local storage only;
+    object stores never publish a partial upload). Returns how many."""
+    storage = storage or private_storage()
+    try:
+        root = storage.path("transcripts")
+    except NotImplementedError:
+        return 0
+    cutoff = (timezone.now() - older_than).timestamp()
+    removed = 0
+    for folder, _folders, files in os.walk(root):
+        for name in files:
+            path = os.path.join(folder, name)
+            if name.endswith(".part") and os.path.getmtime(path) < cutoff:
+                os.unlink(path)
+                removed += 1
+    return removed
 
 
 def save_atomically(storage: Storage, name: str, content: bytes) -> str:
