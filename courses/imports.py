@@ -181,9 +181,22 @@ def run_rows(rows: list[ImportRow], apply_row, *, dry_run: bool) -> ImportReport
     return report
 
 
-def import_roster(*, cohort: Cohort, rows: list[ImportRow], enrolled_on: date, dry_run: bool = True) -> ImportReport:
-    """Create student accounts (user name = student number) and enrol them in the cohort."""
+def import_roster(
+    *,
+    cohort: Cohort,
+    rows: list[ImportRow],
+    enrolled_on: date,
+    dry_run: bool = True,
+    imported_by: AbstractBaseUser | None = None,
+) -> ImportReport:
+    """Create student accounts (user name = student number) and enrol them in the cohort.
+
+    A teacher's import only enrols accounts it creates or students already in one of the teacher's classes:
+    enrolling someone else's student (or a staff account that happens to bear the number) would make the teacher
+    their class teacher, with sight of their records. Administrators may enrol any existing account.
+    """
     user_model = get_user_model()
+    may_enrol_anyone = imported_by is None or imported_by.is_superuser
     student_group = Group.objects.filter(name=STUDENTS).first()
     seen: set[str] = set()
 
@@ -200,6 +213,8 @@ def import_roster(*, cohort: Cohort, rows: list[ImportRow], enrolled_on: date, d
             raise ValidationError(_("The student's name is empty."))
         user = user_model.objects.filter(username=number).first()
         action = "unchanged"
+        if user is not None and not may_enrol_anyone:
+            _check_teacher_may_enrol(user, number=number, cohort=cohort, teacher=imported_by)
         if user is None:
             user = user_model.objects.create_user(
                 username=number, first_name=given, last_name=family, email=row.values.get("email", "")
@@ -215,6 +230,25 @@ def import_roster(*, cohort: Cohort, rows: list[ImportRow], enrolled_on: date, d
         return action
 
     return run_rows(rows, apply_row, dry_run=dry_run)
+
+
+def _check_teacher_may_enrol(user: AbstractBaseUser, *, number: str, cohort: Cohort, teacher: AbstractBaseUser) -> None:
+    enrolments = Enrolment.objects.filter(student=user)
+    if not enrolments.exists():
+        if not user.groups.filter(name=STUDENTS).exists():
+            raise ValidationError(
+                _("An account named %(number)s already exists and is not a student's; ask an administrator.")
+                % {"number": number}
+            )
+        return
+    if not enrolments.filter(cohort=cohort).exists() and not enrolments.filter(cohort__teachers=teacher).exists():
+        raise ValidationError(
+            _(
+                "Student number %(number)s belongs to a student of a class you do not teach; ask an administrator "
+                "to enrol them in %(cohort)s."
+            )
+            % {"number": number, "cohort": cohort}
+        )
 
 
 def import_results(

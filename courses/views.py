@@ -135,6 +135,7 @@ class RosterImportView(BaseImportView):
             rows=rows,
             enrolled_on=date.fromisoformat(params["enrolled_on"]),
             dry_run=dry_run,
+            imported_by=request.user,
         )
 
 

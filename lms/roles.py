@@ -28,9 +28,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "courses.view_competencyframework",
         "courses.view_proficiencyscale",
         "courses.view_programme",
-        "courses.view_cohort",
-        "courses.add_cohort",
-        "courses.change_cohort",
+        "courses.view_cohort",  # classes and their class teachers are set by administrators (a class teacher sees
+        # the class's students' records, so a teacher must not be able to make themselves one)
         "courses.view_enrolment",
         "courses.add_enrolment",
         "courses.add_courseassessment",

@@ -3,11 +3,13 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.views.decorators.http import require_safe
 
 from courses.selectors import attainment_for_student, framework_for_student
 from portfolios.selectors import CompetencyOverview
 
 
+@require_safe
 @login_required
 def my_attainment(request: HttpRequest) -> HttpResponse:
     """A student's competencies: the radar, the figure per competency and, on demand, the evidence behind it."""

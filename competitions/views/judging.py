@@ -15,7 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from competitions.models import Score, Submission
 from competitions.permissions import access_assignment
@@ -72,6 +72,7 @@ def _file_url(submission: Submission | None) -> str:
         return ""
 
 
+@require_safe
 @login_required
 def queue(request):
     assignments = judging_queue(judge=request.user)

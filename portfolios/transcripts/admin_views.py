@@ -15,6 +15,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
+from django.views.decorators.http import require_safe
 
 from courses.roles import TEACHERS, has_role
 from courses.views import TitledAdminMixin
@@ -178,6 +179,7 @@ class BatchView(_TeacherView):
         ]
 
 
+@require_safe
 def batch_progress(request: HttpRequest, batch_pk: int) -> JsonResponse:
     """``selectors.batch_progress`` as JSON: done, failed, total, percent, finished and a readable label."""
     if not may_issue_for_classes(request.user):

@@ -157,3 +157,61 @@ def test_scores_above_the_assessment_maximum_are_refused(cohort, course, teacher
         record_assessment_result(
             assessment=course.assessments.get(), student=student, score=Decimal("101"), recorded_by=teacher
         )
+
+
+def roster_rows(number: str):
+    return read_table(
+        name="roster.csv",
+        content=csv_bytes(f"student_number,family_name,given_name\n{number},陈,小红\n"),
+        required=ROSTER,
+    )
+
+
+def test_a_teacher_cannot_enrol_a_student_of_a_class_they_do_not_teach(cohort, teacher):
+    cohort.teachers.add(teacher)
+    elsewhere = EnrolmentFactory(student__username="2023000001")  # another class, another teacher
+    report = import_roster(
+        cohort=cohort, rows=roster_rows("2023000001"), enrolled_on=date(2024, 9, 1), dry_run=False, imported_by=teacher
+    )
+    assert not report.applied
+    assert report.rows[0].errors == [
+        f"Student number 2023000001 belongs to a student of a class you do not teach; ask an administrator to "
+        f"enrol them in {cohort}."
+    ]
+    assert not Enrolment.objects.filter(cohort=cohort, student=elsewhere.student).exists()
+
+
+def test_a_teacher_may_enrol_a_student_of_another_of_their_classes(cohort, teacher):
+    cohort.teachers.add(teacher)
+    own_other_class = CohortFactory(programme=cohort.programme)
+    own_other_class.teachers.add(teacher)
+    student = EnrolmentFactory(cohort=own_other_class, student__username="2023000002").student
+    report = import_roster(
+        cohort=cohort, rows=roster_rows("2023000002"), enrolled_on=date(2024, 9, 1), dry_run=False, imported_by=teacher
+    )
+    assert report.applied
+    assert Enrolment.objects.filter(cohort=cohort, student=student).exists()
+
+
+def test_a_teacher_cannot_turn_a_staff_account_into_a_student(cohort, teacher):
+    from tests.factories import UserFactory
+
+    cohort.teachers.add(teacher)
+    UserFactory(username="2023000003", roles=["Employers"])
+    report = import_roster(
+        cohort=cohort, rows=roster_rows("2023000003"), enrolled_on=date(2024, 9, 1), dry_run=False, imported_by=teacher
+    )
+    assert report.rows[0].errors == [
+        "An account named 2023000003 already exists and is not a student's; ask an administrator."
+    ]
+
+
+def test_an_administrator_may_enrol_any_existing_account(cohort):
+    from tests.factories import UserFactory
+
+    admin = UserFactory(username="admin", is_superuser=True)
+    student = EnrolmentFactory(student__username="2023000004").student
+    report = import_roster(
+        cohort=cohort, rows=roster_rows("2023000004"), enrolled_on=date(2024, 9, 1), dry_run=False, imported_by=admin
+    )
+    assert report.applied and Enrolment.objects.filter(cohort=cohort, student=student).exists()
