@@ -160,6 +160,7 @@ def courses_building(*, courses: list[CoursePage]) -> dict[int, list[CoursePage]
     building: dict[int, list[CoursePage]] = defaultdict(list)
     pairs = (
         OutcomeAlignment.objects.filter(outcome__course_id__in=by_id)
+        .order_by()  # the model's ordering (sort_order) would be selected too and defeat DISTINCT
         .values_list("competency_id", "outcome__course_id")
         .distinct()
     )

@@ -112,6 +112,7 @@ def tasks_building(*, competency_ids: list[int]) -> dict[int, list[TaskBuilding]
     queries."""
     pairs = set(
         CriterionAlignment.objects.filter(outcome__alignments__competency_id__in=competency_ids)
+        .order_by()  # the model's ordering (sort_order) would be selected too and defeat DISTINCT
         .values_list("outcome__alignments__competency_id", "criterion__task_id")
         .distinct()
     )

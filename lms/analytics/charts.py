@@ -61,7 +61,7 @@ def _mastered_note(report: ClassAttainment, student_id: int) -> str:
 def class_heat_map(report: ClassAttainment, *, ledger_url: str = "") -> SafeString:
     rows = [
         HeatRow(
-            label=f"{person_name(enrolment.student)} {enrolment.student_number}",
+            label=f"{enrolment.student_number} {person_name(enrolment.student)}",
             cells=[report.level_index(enrolment.student_id, competency.pk) for competency in report.competencies],
             href=f"{ledger_url}?{urlencode({'student': enrolment.student.get_username()})}" if ledger_url else "",
             note=_mastered_note(report, enrolment.student_id),

@@ -11,6 +11,11 @@ from themes.exports import ExportTable
 from themes.templatetags.themes_tags import person_name
 
 
+def percent(share: Decimal) -> Decimal:
+    """A share (0–1) as a percentage with one decimal, as the other percentage columns."""
+    return (share * 100).quantize(Decimal("0.1"))
+
+
 def alignment_matrix(report: AlignmentReport) -> ExportTable:
     headers = [
         _("Course"),
@@ -86,7 +91,7 @@ def distribution(report: ClassAttainment) -> ExportTable:
         *(level.name for level in report.levels),
         _("Students"),
         _("At or above mastery"),
-        _("Share at mastery"),
+        _("Share at mastery (%)"),
         _("Class mean"),
     ]
     rows = (
@@ -96,7 +101,7 @@ def distribution(report: ClassAttainment) -> ExportTable:
             *row.counts,
             row.students,
             row.mastered,
-            row.mastery_share.quantize(Decimal("0.001")),
+            percent(row.mastery_share),
             row.mean,
         ]
         for row in report.distributions
@@ -114,8 +119,8 @@ def term_change(report: TermChangeReport) -> ExportTable:
             _("Class mean, end of %(term)s") % {"term": first},
             _("Class mean, end of %(term)s") % {"term": second},
             _("Change"),
-            _("Share at mastery, end of %(term)s") % {"term": first},
-            _("Share at mastery, end of %(term)s") % {"term": second},
+            _("Share at mastery (%%), end of %(term)s") % {"term": first},
+            _("Share at mastery (%%), end of %(term)s") % {"term": second},
         ],
         rows=(
             [
@@ -124,8 +129,8 @@ def term_change(report: TermChangeReport) -> ExportTable:
                 row.first_mean,
                 row.second_mean,
                 row.change,
-                row.first_mastery_share,
-                row.second_mastery_share,
+                percent(row.first_mastery_share),
+                percent(row.second_mastery_share),
             ]
             for row in report.rows
         ),
@@ -141,7 +146,7 @@ def demand_gap(report: DemandGapReport) -> ExportTable:
             _("Competency"),
             _("Class mean"),
             _("Attainment (percentage of mastery)"),
-            _("Share at mastery"),
+            _("Share at mastery (%)"),
             _("Framework demand"),
             _("Employers' importance (1–5)"),
             _("Employer answers"),
@@ -157,7 +162,7 @@ def demand_gap(report: DemandGapReport) -> ExportTable:
                 row.competency.name,
                 row.mean,
                 row.attainment,
-                row.mastery_share,
+                percent(row.mastery_share),
                 row.framework_weight,
                 row.employers.mean if row.employers else None,
                 row.employers.answers if row.employers else 0,

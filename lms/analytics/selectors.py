@@ -2,6 +2,7 @@
 the class or programme (tests/lms/analytics assert it)."""
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from itertools import groupby
 
@@ -128,11 +129,24 @@ class TermChangeReport:
     second_attainment: ClassAttainment
     rows: list[TermChangeRow] = field(default_factory=list)
 
+    @property
+    def first_as_of(self) -> date:
+        return self.first_attainment.as_of
 
-def term_change_report(*, cohort: Cohort, first: Term, second: Term) -> TermChangeReport:
-    """The class at the end of two terms: the work done by each term's last day."""
-    before = class_attainment(cohort=cohort, as_of=first.ends_on)
-    after = class_attainment(cohort=cohort, as_of=second.ends_on)
+    @property
+    def second_as_of(self) -> date:
+        return self.second_attainment.as_of
+
+    @property
+    def second_in_progress(self) -> bool:
+        return self.second_as_of < self.second.ends_on
+
+
+def term_change_report(*, cohort: Cohort, first: Term, second: Term, today: date) -> TermChangeReport:
+    """The class at the end of two terms: the work done by each term's last day (or by ``today``, for a term
+    still in progress)."""
+    before = class_attainment(cohort=cohort, as_of=min(first.ends_on, today))
+    after = class_attainment(cohort=cohort, as_of=min(second.ends_on, today))
     rows = [
         TermChangeRow(
             competency=early.competency,

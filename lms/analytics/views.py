@@ -176,7 +176,12 @@ class AttainmentView(CohortReport):
         }
 
     def context(self, report) -> dict:
-        ledger = reverse("courses_evidence_ledger") if self.request.user.has_perm("courses.view_evidencerecord") else ""
+        # The ledger lists the students of the classes one is a class teacher of: link to it only from those.
+        user = self.request.user
+        teaches_class = user.is_superuser or report.cohort.teachers.filter(pk=user.pk).exists()
+        ledger = (
+            reverse("courses_evidence_ledger") if teaches_class and user.has_perm("courses.view_evidencerecord") else ""
+        )
         return {
             "heat_map": charts.class_heat_map(report, ledger_url=ledger),
             "distribution_chart": charts.distribution_chart(report),
@@ -199,7 +204,7 @@ class TermChangeView(CohortReport):
         if first.starts_on > second.starts_on:
             first, second = second, first
         self.first, self.second = first, second
-        return selectors.term_change_report(cohort=subject, first=first, second=second)
+        return selectors.term_change_report(cohort=subject, first=first, second=second, today=timezone.localdate())
 
     def extra_parameters(self) -> dict:
         return {"first": self.first.key, "second": self.second.key}

@@ -36,6 +36,7 @@ def test_a_teacher_opens_every_report(page: Page, demo_site: None):
 
     # Change between terms: choose the terms, and the table follows.
     page.get_by_role("navigation", name="Reports").get_by_role("link", name="Change between terms").click()
+    expect(page).to_have_url(re.compile(r"/admin/analytics/terms/"))
     page.locator("#id_first").select_option(index=0)
     page.get_by_role("button", name="Show").click()
     expect(page).to_have_url(re.compile(r"first=\d{4}a"))
@@ -43,6 +44,8 @@ def test_a_teacher_opens_every_report(page: Page, demo_site: None):
 
     # Industry-demand gap, largest first, and its table as CSV.
     page.get_by_role("navigation", name="Reports").get_by_role("link", name="Industry-demand gap").click()
+    expect(page).to_have_url(re.compile(r"/admin/analytics/demand/"))
+    expect(page.locator("#gaps-section table tbody tr").first).to_be_visible()
     gaps = page.locator("#gaps-section table tbody tr td:nth-child(2)").all_inner_texts()
     figures = [float(text) for text in gaps]
     assert figures == sorted(figures, reverse=True) and figures
@@ -53,6 +56,7 @@ def test_a_teacher_opens_every_report(page: Page, demo_site: None):
 
     # Alignment matrix: the gaps are listed and a course opens in the page editor.
     page.get_by_role("navigation", name="Reports").get_by_role("link", name="Alignment matrix").click()
+    expect(page).to_have_url(re.compile(r"/admin/analytics/alignment/"))
     expect(page.locator("#matrix-section table")).to_be_visible()
     expect(page.locator("#unbuilt-section")).to_be_visible()
     page.locator("#matrix-section tbody th a").first.click()

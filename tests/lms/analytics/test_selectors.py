@@ -1,5 +1,6 @@
 """The reports' figures, checked against the hand calculations in conftest.py."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -63,7 +64,9 @@ def test_as_of_counts_only_the_work_done_by_that_day(analytics):
 
 
 def test_the_change_between_terms(analytics):
-    report = selectors.term_change_report(cohort=analytics.cohort, first=Term(2025, True), second=Term(2025, False))
+    report = selectors.term_change_report(
+        cohort=analytics.cohort, first=Term(2025, True), second=Term(2025, False), today=date(2026, 11, 30)
+    )
     rows = by_code(report.rows)
     assert (rows["TRADE"].first_mean, rows["TRADE"].second_mean, rows["TRADE"].change) == (
         Decimal("1.50"),
@@ -144,3 +147,30 @@ def test_a_superseded_employer_answer_does_not_count(analytics):
     answers = employer_importance(competency_ids=[analytics.trade.pk, analytics.comm.pk])
     assert list(answers) == [analytics.trade.pk]
     assert answers[analytics.trade.pk].mean == Decimal("5.00")
+
+
+def test_a_term_in_progress_counts_the_work_done_so_far(analytics):
+    # Spring 2026 is in progress on 15 March: s1's COMM (1 March) and s3's work (10 March) count, s2's 1 April not.
+    report = selectors.term_change_report(
+        cohort=analytics.cohort, first=Term(2025, True), second=Term(2025, False), today=date(2026, 3, 15)
+    )
+    assert report.second_as_of == date(2026, 3, 15) and report.second_in_progress
+    rows = by_code(report.rows)
+    # TRADE: s1 4, s2 2 (the 4 of 1 April not yet), s3 2 → (4 + 2 + 2 + 0) / 4 = 2.00
+    assert rows["TRADE"].second_mean == Decimal("2.00")
+
+
+def test_what_builds_a_competency_lists_each_course_and_task_once(analytics):
+    from competitions.models import Criterion, CriterionAlignment
+    from courses.models import CourseOutcome, OutcomeAlignment
+
+    # A second outcome of EC101 aligned to TRADE, assessed by a second criterion of the same task. The alignments
+    # have their own sort orders, which a DISTINCT over the model's default ordering would keep apart.
+    lo4 = CourseOutcome.objects.create(course=analytics.ec101, code="LO4", description="Outcome LO4", sort_order=4)
+    OutcomeAlignment.objects.create(outcome=lo4, competency=analytics.trade, weight=Decimal("1"), sort_order=7)
+
+    criterion = Criterion.objects.create(task=analytics.listing, title="Photos", weight=1, max_points=10, sort_order=3)
+    CriterionAlignment.objects.create(criterion=criterion, outcome=lo4, weight=Decimal("1"), sort_order=5)
+    rows = by_code(selectors.demand_gap_report(cohort=analytics.cohort).rows)
+    assert [course.code for course in rows["TRADE"].courses] == ["EC101", "EC102"]
+    assert [entry.task.title for entry in rows["TRADE"].tasks] == ["Listing"]
