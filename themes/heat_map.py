@@ -397,7 +397,7 @@ def heat_map(
     grid_height = len(rows) * CELL_HEIGHT
     return format_html(
         '<svg class="heat-map" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}"'
-        ' height="{height}" role="img" aria-labelledby="{prefix}-title {prefix}-desc" fill="currentColor"'
+        ' height="{height}" role="{role}" aria-labelledby="{prefix}-title {prefix}-desc" fill="currentColor"'
         ' font-size="{font}" data-rows="{rows}" data-columns="{columns}" data-levels="{levels}"'
         ' data-grid-x="{grid_x}" data-grid-y="{grid_y}" data-cell-width="{cell_width}"'
         ' data-cell-height="{cell_height}"><title id="{prefix}-title">{title}</title>'
@@ -410,6 +410,8 @@ def heat_map(
         width=width,
         height=height,
         prefix=id_prefix,
+        # An image hides its content from assistive technology: with row links, the chart is a group instead.
+        role="group" if any(row.href for row in rows) else "img",
         font=FONT_SIZE,
         rows=len(rows),
         columns=len(columns),

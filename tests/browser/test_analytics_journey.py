@@ -29,7 +29,7 @@ def test_a_teacher_opens_every_report(page: Page, demo_site: None):
     # Class attainment: the heat map draws one row per student, the table one row per competency.
     panel.get_by_role("link", name="Attainment").first.click()
     expect(page).to_have_url(re.compile(r"/admin/analytics/attainment/\?cohort=\d+$"))
-    heat_map = page.locator("#heat-map-section svg[role=img]")
+    heat_map = page.locator("#heat-map-section svg.heat-map")
     expect(heat_map).to_be_visible()
     assert int(heat_map.get_attribute("data-rows")) > 0
     expect(page.locator("#distribution-section table tbody tr").first).to_be_visible()

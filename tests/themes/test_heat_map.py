@@ -153,7 +153,7 @@ def test_legend_names_every_level_and_missing_with_its_swatch():
 
 def test_accessible_name_and_description():
     svg = _parse(_chart(SMALL, id_prefix="hm", title="Class 7A", description="One row per student."))
-    assert svg.get("role") == "img"
+    assert svg.get("role") == "group"  # SMALL links its rows; without links it is an img (test below)
     assert svg.get("aria-labelledby") == "hm-title hm-desc"
     assert svg.find(f"{SVG}title").get("id") == "hm-title"
     assert svg.find(f"{SVG}title").text == "Class 7A"
@@ -268,3 +268,23 @@ def test_a_cohort_of_1000_by_40_stays_small():
     # every attained cell is drawn exactly once
     drawn = sum(length for row in _rows(svg) for runs in _runs(svg, row).values() for _first, length in runs)
     assert drawn == sum(cell is not None for row in rows for cell in row.cells)
+
+
+def test_a_heat_map_with_row_links_is_a_group_so_its_links_stay_reachable():
+    from themes.heat_map import HeatLevel, HeatRow, heat_map
+
+    levels = [HeatLevel(name="Low", colour="#eeeeee"), HeatLevel(name="High", colour="#333333")]
+
+    def role(href: str) -> str:
+        svg = heat_map(
+            rows=[HeatRow(label="Wang", cells=[0, 1], href=href)],
+            columns=["A", "B"],
+            levels=levels,
+            title="t",
+            description="d",
+            missing_label="none",
+        )
+        return re.search(r'<svg[^>]* role="(\w+)"', str(svg)).group(1)
+
+    assert role("") == "img"
+    assert role("/admin/evidence/?student=1") == "group"

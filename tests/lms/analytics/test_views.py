@@ -115,7 +115,7 @@ def test_the_attainment_page_draws_the_heat_map_and_tabulates_the_distribution(a
     page = BeautifulSoup(
         client_for(analytics.class_teacher).get(cohort_url(ATTAINMENT, analytics.cohort)).content, "html.parser"
     )
-    assert page.select_one("#heat-map-section svg[role=img]") is not None
+    assert page.select_one("#heat-map-section svg.heat-map") is not None
     rows = {
         row.th.get_text(" ", strip=True): [cell.get_text(strip=True) for cell in row.select("td")]
         for row in page.select("#distribution-section table tbody tr")
