@@ -27,10 +27,17 @@ T = TypeVar("T")
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every test under tests/accessibility as `browser`, before `-m` selection looks at the marks."""
-    for item in items:
-        if HERE in Path(str(item.path)).resolve().parents:
-            item.add_marker(pytest.mark.browser)
+    """Mark every test under tests/accessibility as `browser`, before `-m` selection looks at the marks, and run
+    them after every other test of the session.
+
+    Why last: when these ran before the journeys in tests/browser, the journeys' serialized rollback found the
+    database without its Wagtail root page and permissions (the cause is not found yet; see the session note).
+    """
+    ours = [item for item in items if HERE in Path(str(item.path)).resolve().parents]
+    for item in ours:
+        item.add_marker(pytest.mark.browser)
+    others = [item for item in items if item not in ours]
+    items[:] = others + ours
 
 
 class Visit:
