@@ -53,8 +53,16 @@ def _competitions_assessing(course_ids: list[int]) -> set[int]:
             "criterion__task__round__path", flat=True
         )
     )
-    competitions = CompetitionPage.objects.live().values_list("pk", "path")
-    return {pk for pk, path in competitions for round_path in round_paths if round_path.startswith(path)}
+    return set(
+        CompetitionPage.objects.live()
+        .filter(path__in={_parent_path(path) for path in round_paths})
+        .values_list("pk", flat=True)
+    )
+
+
+def _parent_path(path: str) -> str:
+    """The tree path of a page's parent (a round's competition): Wagtail's paths add ``steplen`` per level."""
+    return path[: -RoundPage.steplen]
 
 
 def alignment_grid(*, courses: list[CoursePage]) -> AlignmentGrid:
@@ -64,13 +72,12 @@ def alignment_grid(*, courses: list[CoursePage]) -> AlignmentGrid:
     if not competitions:
         return AlignmentGrid(columns=[], weights={}, unaligned=[])
     competition_order = {competition.pk: position for position, competition in enumerate(competitions)}
+    by_path = {competition.path: competition for competition in competitions}
     rounds = [
-        (competition, round_page)
+        (by_path[_parent_path(round_page.path)], round_page)
         for round_page in RoundPage.objects.live().filter(
             reduce(or_, (Q(path__startswith=competition.path) for competition in competitions))
         )
-        for competition in competitions
-        if round_page.path.startswith(competition.path)
     ]
     rounds.sort(key=lambda pair: (competition_order[pair[0].pk], pair[1].path))
     round_by_id = {round_page.pk: (competition, round_page) for competition, round_page in rounds}
@@ -120,12 +127,17 @@ def tasks_building(*, competency_ids: list[int]) -> dict[int, list[TaskBuilding]
         return {}
     tasks = {task.pk: task for task in Task.objects.filter(pk__in={task_id for _c, task_id in pairs})}
     rounds = {r.pk: r for r in RoundPage.objects.live().filter(pk__in={t.round_id for t in tasks.values()})}
-    competitions = list(CompetitionPage.objects.live())
+    competitions = {
+        competition.path: competition
+        for competition in CompetitionPage.objects.live().filter(
+            path__in={_parent_path(round_page.path) for round_page in rounds.values()}
+        )
+    }
     building: dict[int, list[TaskBuilding]] = defaultdict(list)
     for competency_id, task_id in sorted(pairs):
         task = tasks[task_id]
         round_page = rounds.get(task.round_id)
-        competition = next((c for c in competitions if round_page and round_page.path.startswith(c.path)), None)
+        competition = competitions.get(_parent_path(round_page.path)) if round_page else None
         if round_page is None or competition is None:
             continue  # a draft or unpublished round or competition
         building[competency_id].append(TaskBuilding(competition=competition, round=round_page, task=task))
