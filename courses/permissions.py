@@ -35,10 +35,9 @@ def programmes_taught_by(user: AbstractBaseUser) -> QuerySet[Programme]:
     course_paths = CourseTeacher.objects.filter(user=user, role=TeacherRole.TEACHER).values_list(
         "course__path", flat=True
     )
-    indexes = CourseIndexPage.objects.filter(programme__isnull=False).values_list("path", "programme_id")
-    through_courses = {
-        programme_id for path, programme_id in indexes for course_path in course_paths if course_path.startswith(path)
-    }
+    # A course page sits right under its programme's course index: its parent's path drops the last step.
+    index_paths = {path[: -CourseIndexPage.steplen] for path in course_paths}
+    through_courses = CourseIndexPage.objects.filter(path__in=index_paths).values("programme_id")
     return Programme.objects.filter(Q(cohorts__teachers=user) | Q(pk__in=through_courses)).distinct()
 
 
