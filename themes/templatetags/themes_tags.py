@@ -42,7 +42,11 @@ def school_name(context) -> str:
     if request is None:
         return ""
     language_code = context.get("LANGUAGE_CODE") or get_language() or ""
-    return BrandingSettings.for_request(request).localised_school_name(language_code)
+    try:
+        branding = BrandingSettings.for_request(request)
+    except BrandingSettings.DoesNotExist:  # no Wagtail site answers to this host name, and none is the default
+        return ""
+    return branding.localised_school_name(language_code)
 
 
 @register.simple_tag(takes_context=True)
