@@ -12,3 +12,9 @@ EMPLOYERS = "Employers"
 
 def has_role(user, role: str) -> bool:
     return user.is_authenticated and user.groups.filter(name=role).exists()
+
+
+def is_teacher_or_administrator(user) -> bool:
+    """Who reaches the teaching side of the admin (class transcripts, class analytics); what each of them then
+    sees there is decided per class or programme."""
+    return user.is_authenticated and (user.is_superuser or has_role(user, TEACHERS))

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from courses.roles import is_teacher_or_administrator
 from lms.analytics import views
 from lms.analytics.panels import AnalyticsPanel
 
@@ -21,7 +22,7 @@ def register_analytics_urls():
 
 class AnalyticsMenuItem(MenuItem):
     def is_shown(self, request):
-        return views.may_see_analytics(request.user)
+        return is_teacher_or_administrator(request.user)
 
 
 @hooks.register("register_reports_menu_item")
@@ -46,5 +47,5 @@ def register_demand_gap_report():
 
 @hooks.register("construct_homepage_panels")
 def add_analytics_panel(request, panels):
-    if views.may_see_analytics(request.user):
+    if is_teacher_or_administrator(request.user):
         panels.append(AnalyticsPanel(request.user))

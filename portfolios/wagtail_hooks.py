@@ -4,6 +4,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 
+from courses.roles import is_teacher_or_administrator
 from portfolios.admin_views import HEADER_ICON, admin_urls
 from portfolios.models import ArtefactStatus
 from portfolios.selectors import is_reviewer, review_counts
@@ -32,7 +33,7 @@ def register_reviews_menu_item():
 
 class TranscriptsMenuItem(MenuItem):
     def is_shown(self, request):
-        return transcript_admin.may_issue_for_classes(request.user)
+        return is_teacher_or_administrator(request.user)
 
 
 @hooks.register("register_admin_menu_item")

@@ -23,18 +23,13 @@ from courses.permissions import (
     cohorts_for_analytics,
     programmes_taught_by,
 )
-from courses.roles import TEACHERS, has_role
+from courses.roles import is_teacher_or_administrator
 from courses.terms import Term, term_from_key, terms_between
 from courses.views import TitledAdminMixin
 from lms.analytics import charts, exports, selectors
 from themes.exports import EXPORT_FORMATS, ExportTable, export_response
 
 TEMPLATES = "lms/analytics/"
-
-
-def may_see_analytics(user) -> bool:
-    """Who sees the reports in the menu: teachers and administrators (what they see is then per programme)."""
-    return user.is_authenticated and (user.is_superuser or has_role(user, TEACHERS))
 
 
 class AnalyticsView(TitledAdminMixin, View):
@@ -46,7 +41,7 @@ class AnalyticsView(TitledAdminMixin, View):
     empty_message = gettext_lazy("You do not teach in any programme yet, so there is nothing to report.")
 
     def dispatch(self, request, *args, **kwargs):
-        if not may_see_analytics(request.user):
+        if not is_teacher_or_administrator(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.decorators.http import require_safe
 
-from courses.roles import TEACHERS, has_role
+from courses.roles import is_teacher_or_administrator
 from courses.views import TitledAdminMixin
 from portfolios.models import Transcript
 from portfolios.transcripts import permissions, selectors, services
@@ -27,11 +27,6 @@ from themes.templatetags.themes_tags import person_name
 
 HEADER_ICON = "doc-full"
 TEMPLATES = "portfolios/transcripts/admin/"
-
-
-def may_issue_for_classes(user) -> bool:
-    """Who sees the Transcripts menu: teachers and administrators."""
-    return user.is_authenticated and (user.is_superuser or has_role(user, TEACHERS))
 
 
 def progress_label(progress: BatchProgress) -> str:
@@ -69,7 +64,7 @@ class _TeacherView(TitledAdminMixin, View):
     header_icon = HEADER_ICON
 
     def dispatch(self, request, *args, **kwargs):
-        if not may_issue_for_classes(request.user):
+        if not is_teacher_or_administrator(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -182,7 +177,7 @@ class BatchView(_TeacherView):
 @require_safe
 def batch_progress(request: HttpRequest, batch_pk: int) -> JsonResponse:
     """``selectors.batch_progress`` as JSON: done, failed, total, percent, finished and a readable label."""
-    if not may_issue_for_classes(request.user):
+    if not is_teacher_or_administrator(request.user):
         raise PermissionDenied
     batch = permissions.access_batch(request.user, batch_pk)
     response = JsonResponse(progress_json(selectors.batch_progress(batch=batch)))
