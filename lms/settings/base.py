@@ -154,26 +154,26 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
-    # S3-compatible media (MinIO, Ceph, OSS, S3); credentials come from the usual AWS_* variables.
+    # S3-compatible media (MinIO, Ceph, OSS, S3); credentials come from the usual AWS_* variables. Files are
+    # private, reached through signed, expiring URLs (signature version 4, which every current service accepts).
+    _S3_OPTIONS = {
+        "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+        "signature_version": "s3v4",
+        "querystring_auth": True,
+        "file_overwrite": False,
+    }
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
-            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
-            "default_acl": None,
-            "querystring_auth": True,
-            "file_overwrite": False,
-        },
+        "OPTIONS": {**_S3_OPTIONS, "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"], "default_acl": None},
     }
     STORAGES["private"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
+            **_S3_OPTIONS,
             "bucket_name": os.environ.get("AWS_PRIVATE_BUCKET_NAME", os.environ["AWS_STORAGE_BUCKET_NAME"]),
-            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
             "location": "private",
             "default_acl": "private",
-            "querystring_auth": True,
-            "file_overwrite": False,
         },
     }
 
@@ -236,4 +236,5 @@ KESAI_VERIFY_UPLOAD_RATE = os.environ.get("KESAI_VERIFY_UPLOAD_RATE", "10/m")  #
 KESAI_SHARE_LINK_RATE = os.environ.get("KESAI_SHARE_LINK_RATE", "30/m")  # openings of secret links
 KESAI_VERIFY_MAX_BYTES = 20 * 1024 * 1024
 if os.environ.get("RATELIMIT_IP_META_KEY"):
-    RATELIMIT_IP_META_KEY = os.environ["RATELIMIT_IP_META_KEY"]
+    KESAI_CLIENT_IP_HEADER = os.environ["RATELIMIT_IP_META_KEY"]
+    RATELIMIT_IP_META_KEY = "lms.ratelimit.client_ip"  # that header, or REMOTE_ADDR when a request lacks it

@@ -112,8 +112,8 @@ class Site:
             name: value for name, value in os.environ.items() if not name.startswith(("DJANGO_", "REDIS", "KESAI"))
         }
         environment.update(
-            # Production settings; only the static files are read unhashed, which saves collectstatic's 30 s.
-            DJANGO_SETTINGS_MODULE="tests.faults.production_without_collectstatic",
+            # Production settings; only the static files are read unhashed (tests/production_settings.py).
+            DJANGO_SETTINGS_MODULE="tests.production_settings",
             SECRET_KEY=secrets.token_urlsafe(50),
             ALLOWED_HOSTS="127.0.0.1",
             KESAI_SIGNING_KEY=generate_private_key_pem().decode(),
