@@ -3,6 +3,14 @@
 Never `playwright install`: these machines have no network but the package registries, and scripts/test installs
 Debian's chromium instead. Every test here is marked `browser` and needs transactional database access, because
 the live server answers from another thread and only sees committed rows.
+
+One connection per thread, loop or no loop: Django keeps its database connections in an asgiref `Local` that is
+per thread, but per asyncio context while an event loop runs in the thread. Playwright's sync API keeps its loop
+running in the main thread, so from then on `connections["default"]` would be a second, fresh connection object
+without the `_test_serialized_contents` that Django stored on the first when it set up the test database; a
+journey's serialized rollback then restored nothing, and after any other transactional test had flushed the
+database the journey found no Wagtail root page and no permissions. The `playwright` fixture hands the loop's
+context the main thread's own connection objects, so the order of the tests no longer matters.
 """
 
 import os
@@ -11,7 +19,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Permission
+from django.db import DEFAULT_DB_ALIAS, connections
 from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
+from wagtail.models import Page as WagtailPage
 
 CHROMIUM = Path(os.environ.get("KESAI_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -60,8 +71,34 @@ def _allow_orm_beside_playwright() -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def playwright(_allow_orm_beside_playwright: None) -> Iterator[Playwright]:
+    """Playwright, with Django's connections kept as they were before its event loop started (see the module's
+    docstring): the loop's context gets the main thread's connection objects, not new ones."""
+    main_thread_connections = {alias: connections[alias] for alias in connections}
     with sync_playwright() as p:
+        for alias, connection in main_thread_connections.items():
+            connections[alias] = connection
         yield p
+
+
+@pytest.fixture(autouse=True)
+def _journey_starts_from_the_migrated_database(request: pytest.FixtureRequest, playwright: Playwright) -> None:
+    """Fail a journey at once, saying why, when its serialized rollback restored nothing: the connection it uses has
+    no serialized contents, or the database lacks Wagtail's root page or the admin permission that migrations make.
+    Runs after the database is set up and with Playwright's loop running, as the journey itself does."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("serialized_rollback"):
+        return
+    request.getfixturevalue("django_db_serialized_rollback")
+    connection = connections[DEFAULT_DB_ALIAS]
+    problems = []
+    if not hasattr(connection, "_test_serialized_contents"):
+        problems.append("the connection the ORM uses here carries no _test_serialized_contents")
+    if WagtailPage.get_first_root_node() is None:
+        problems.append("Wagtail's root page is missing")
+    if not Permission.objects.filter(content_type__app_label="wagtailadmin", codename="access_admin").exists():
+        problems.append("the wagtailadmin.access_admin permission is missing")
+    if problems:
+        pytest.fail(f"The serialized rollback restored nothing: {'; '.join(problems)}.", pytrace=False)
 
 
 @pytest.fixture(scope="session")

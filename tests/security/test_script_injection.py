@@ -52,12 +52,8 @@ from tests.upload_payloads import PDF, SVG_WITH_SCRIPT, png_bytes
 from themes.templatetags.themes_tags import rich_text
 
 # Marked "browser" (scripts/test runs these with the Playwright journeys) but, except for one transactional test,
-# not "django_db" when pytest-django orders the tests: it runs database tests first, then transactional ones, then
-# the rest. A database test run before tests/browser's journeys would open Django's connection before their
-# Playwright starts an event loop in this thread; Django (asgiref) then hands the journeys another connection,
-# one without the serialized contents their rollback restores, and they fail. Run last, these tests find the
-# database flushed by the transactional tests and restore it themselves (``_database``), inside a transaction
-# rolled back at the end.
+# not "django_db": each module builds its world once, inside a transaction rolled back at the end, after restoring
+# the migrated contents if a transactional test flushed the database before it (``_database``).
 pytestmark = pytest.mark.browser
 
 #: What the upload validator says to an SVG (courses.uploads).
@@ -119,9 +115,6 @@ def _database(_orm_beside_playwright, django_db_setup, django_db_blocker):
 def _restore_migrated_contents() -> None:
     connection = connections[DEFAULT_DB_ALIAS]
     contents = getattr(connection, "_test_serialized_contents", None)
-    if contents is None:  # made before an event loop ran in this thread: Django keeps that one per thread
-        earlier = getattr(connections._connections._storage, DEFAULT_DB_ALIAS, None)
-        contents = getattr(earlier, "_test_serialized_contents", None)
     assert contents is not None, "the database was flushed and pytest-django kept no copy of its contents"
     connection.creation.deserialize_db_from_string(contents)
     ContentType.objects.clear_cache()
