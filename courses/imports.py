@@ -2,19 +2,29 @@
 
 Every import runs inside one transaction. A dry run does all the work, reports it, and rolls back, so the
 preview a teacher sees is exactly what confirming will do; a real run with any row error writes nothing.
+Between the two, a preview that can be confirmed waits in the private storage (see the end of this module and
+``courses.views.BaseImportView``).
 """
 
 import csv
 import io
+import uuid
+import zipfile
+from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
+from itertools import islice
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, Group
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
@@ -22,6 +32,7 @@ from openpyxl import load_workbook
 from courses.models import AssessmentResult, Cohort, CourseAssessment, CoursePage, Enrolment
 from courses.roles import STUDENTS
 from courses.services import enrol_student, record_assessment_result
+from courses.uploads import private_storage
 
 #: Accepted column headers, English or Chinese, mapped to field names.
 HEADER_ALIASES = {
@@ -106,7 +117,13 @@ ACTION_LABELS = {
 
 
 def read_table(*, name: str, content: bytes, required: tuple[str, ...]) -> list[ImportRow]:
-    """Parse CSV (UTF-8 or GB18030, as Chinese Excel saves it) or XLSX into rows keyed by field name."""
+    """Parse CSV (UTF-8 or GB18030, as Chinese Excel saves it) or XLSX into rows keyed by field name.
+
+    The file is read row by row and reading stops at the row past ``KESAI_IMPORT_MAX_ROWS``: every row read
+    counts, blank ones too, because a workbook with one value in row 1,000,000 makes openpyxl produce every
+    missing row before it, and they cost as much to read as full ones. Blank rows are left out of the result.
+    Columns to the right of the header's last name are never read.
+    """
     if len(content) > settings.KESAI_IMPORT_MAX_BYTES:
         raise ImportFileError(_("The file is larger than %(mb)s MB.") % {"mb": settings.KESAI_IMPORT_MAX_BYTES >> 20})
     lowered = name.lower()
@@ -118,44 +135,110 @@ def read_table(*, name: str, content: bytes, required: tuple[str, ...]) -> list[
         table = _csv_rows(content)
     else:
         raise ImportFileError(_("Upload a .csv or .xlsx file."))
-    if not table:
-        raise ImportFileError(_("The file is empty."))
-    header = [HEADER_ALIASES.get(str(cell or "").strip().lower(), str(cell or "").strip().lower()) for cell in table[0]]
-    missing = [column for column in required if column not in header]
-    if missing:
-        raise ImportFileError(_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})
-    rows = []
-    for line, cells in enumerate(table[1:], start=2):
-        values = {
-            key: str(cells[i]).strip() if i < len(cells) and cells[i] is not None else ""
-            for i, key in enumerate(header)
-        }
-        if any(values.values()):
-            rows.append(ImportRow(line=line, values=values))
-    if len(rows) > settings.KESAI_IMPORT_MAX_ROWS:
-        raise ImportFileError(_("The file has more than %(n)s rows.") % {"n": settings.KESAI_IMPORT_MAX_ROWS})
+    max_rows = settings.KESAI_IMPORT_MAX_ROWS
+    with closing(table):
+        first = next(table, None)
+        if first is None:
+            raise ImportFileError(_("The file is empty."))
+        header = _header(first)
+        missing = [column for column in required if column not in header]
+        if missing:
+            raise ImportFileError(_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})
+        rows = []
+        for line, cells in enumerate(islice(table, max_rows + 1), start=2):
+            if line > max_rows + 1:
+                raise ImportFileError(_("The file has more than %(n)s rows.") % {"n": max_rows})
+            values = {
+                key: str(cells[i]).strip() if i < len(cells) and cells[i] is not None else ""
+                for i, key in enumerate(header)
+            }
+            if any(values.values()):
+                rows.append(ImportRow(line=line, values=values))
     return rows
 
 
-def _csv_rows(content: bytes) -> list[list[str]]:
+def _header(cells) -> list[str]:
+    """Field names of the header row, up to its last non-empty cell."""
+    names = [str(cell or "").strip().lower() for cell in cells]
+    while names and not names[-1]:
+        names.pop()
+    return [HEADER_ALIASES.get(name, name) for name in names]
+
+
+def _csv_rows(content: bytes) -> Iterator[list[str]]:
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = content.decode(encoding)
         except UnicodeDecodeError:
             continue
-        return list(csv.reader(io.StringIO(text)))
+        return _csv_reader_rows(text)
     raise ImportFileError(_("The CSV file is neither UTF-8 nor GB18030 text."))
 
 
-def _xlsx_rows(content: bytes) -> list[list]:
+def _csv_reader_rows(text: str) -> Iterator[list[str]]:
+    """The CSV module's rows; its errors (a cell longer than ``csv.field_size_limit()``) refuse the file."""
+    reader = csv.reader(io.StringIO(text))
+    try:
+        yield from reader
+    except csv.Error as error:
+        raise ImportFileError(
+            _(
+                "Line %(line)s of the CSV file cannot be read: a cell is longer than %(limit)s characters, or the "
+                "file is damaged."
+            )
+            % {"line": reader.line_num, "limit": number_format(csv.field_size_limit(), force_grouping=True)}
+        ) from error
+
+
+def _xlsx_rows(content: bytes) -> Iterator[tuple]:
+    """The first sheet's header row, then its other rows cut to the header's width, read as they are needed.
+
+    Read-only mode streams the sheet; formula cells give the result Excel saved (``data_only``), never one
+    computed here.
+    """
+    _refuse_zip_bomb(content)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many types for damaged files
         raise ImportFileError(_("The workbook cannot be opened: %(error)s") % {"error": error}) from error
-    sheet = workbook.worksheets[0]
-    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-    workbook.close()
-    return rows
+    return _sheet_rows(workbook)
+
+
+#: What a workbook may unpack to: a full 20,000-row sheet of a roster is a few MB of XML.
+XLSX_MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+
+
+def _refuse_zip_bomb(content: bytes) -> None:
+    """An XLSX file is a zip archive: a few compressed megabytes can unpack to gigabytes of sheet XML, which the row
+    limit would only stop after parsing them. The archive's directory says how large each part unpacks to."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(part.file_size for part in archive.infolist())
+    except (zipfile.BadZipFile, ValueError) as error:
+        raise ImportFileError(_("The workbook cannot be opened: %(error)s") % {"error": error}) from error
+    if unpacked > XLSX_MAX_UNPACKED_BYTES:
+        raise ImportFileError(
+            _("The workbook unpacks to more than %(mb)s MB; save it again without unused rows and columns.")
+            % {"mb": XLSX_MAX_UNPACKED_BYTES >> 20}
+        )
+
+
+def _sheet_rows(workbook) -> Iterator[tuple]:
+    try:
+        sheet = workbook.worksheets[0]
+        header = next(sheet.iter_rows(max_row=1, values_only=True), None)
+        if header is None:
+            return
+        yield header
+        width = len(_header(header))
+        if width:
+            yield from sheet.iter_rows(min_row=2, max_col=width, values_only=True)
+    except ImportFileError:
+        raise
+    except Exception as error:  # damage found only when the rows are parsed
+        raise ImportFileError(_("The workbook cannot be opened: %(error)s") % {"error": error}) from error
+    finally:
+        workbook.close()
 
 
 class _Rollback(Exception):
@@ -291,3 +374,56 @@ def import_results(
         return "unchanged" if result.pk == previous.pk else "update"
 
     return run_rows(rows, apply_row, dry_run=dry_run)
+
+
+# --- Files waiting for the teacher's confirmation ----------------------------------------------------------------
+
+#: The private storage's folder where a previewed file waits, and how long one whose session was abandoned stays.
+PENDING_FOLDER = "imports"
+PENDING_LIFETIME = timedelta(days=1)
+
+
+def keep_pending_file(*, content: bytes, suffix: str) -> tuple[str, str]:
+    """Keep an uploaded table until the teacher confirms it; returns its token and its path in the storage.
+
+    The private storage is never served: a roster holds students' numbers, names and e-mail addresses.
+    """
+    token = str(uuid.uuid4())
+    path = private_storage().save(f"{PENDING_FOLDER}/{token}{suffix}", ContentFile(content))
+    return token, path
+
+
+def take_pending_file(path: str) -> bytes | None:
+    """The waiting file's content, deleted from the storage; ``None`` when it is gone (removed as stale)."""
+    storage = private_storage()
+    try:
+        with storage.open(path, "rb") as stored:
+            content = stored.read()
+    except FileNotFoundError:
+        return None
+    storage.delete(path)
+    return content
+
+
+def discard_pending_file(path: str) -> None:
+    private_storage().delete(path)
+
+
+def remove_stale_pending_files() -> int:
+    """Delete waiting files older than ``PENDING_LIFETIME`` (previews nobody confirmed); returns how many."""
+    storage = private_storage()
+    try:
+        _folders, names = storage.listdir(PENDING_FOLDER)
+    except FileNotFoundError:
+        return 0
+    cutoff = timezone.now() - PENDING_LIFETIME
+    removed = 0
+    for name in names:
+        path = f"{PENDING_FOLDER}/{name}"
+        try:
+            if storage.get_modified_time(path) < cutoff:
+                storage.delete(path)
+                removed += 1
+        except FileNotFoundError:  # taken or removed by another request meanwhile
+            continue
+    return removed

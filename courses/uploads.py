@@ -30,6 +30,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import Storage, storages
 from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import Image, UnidentifiedImageError
@@ -134,7 +135,7 @@ def validate_upload(uploaded_file, *, allowed: set[str]) -> CheckedUpload:
     if size > max_bytes:
         raise ValidationError(
             _("The file is %(size)s; files can be at most %(limit)s.")
-            % {"size": filesizeformat(size), "limit": filesizeformat(max_bytes)},
+            % {"size": _size_beside(size, max_bytes), "limit": filesizeformat(max_bytes)},
             code="too_large",
         )
     uploaded_file.seek(0)
@@ -171,6 +172,15 @@ def validate_upload(uploaded_file, *, allowed: set[str]) -> CheckedUpload:
         original_name=display_name(getattr(uploaded_file, "name", "") or "", fallback_extension=EXTENSIONS[kind][0]),
         content_type=CONTENT_TYPES[kind],
     )
+
+
+def _size_beside(size: int, limit: int) -> str:
+    """``size`` as a person reads it, precise enough to differ from ``limit`` as shown: a file one byte over
+    1 MB is "1.0 MB", like the limit, so the exact number of bytes follows."""
+    rounded = filesizeformat(size)
+    if rounded != filesizeformat(limit):
+        return rounded
+    return _("%(rounded)s (%(bytes)s bytes)") % {"rounded": rounded, "bytes": number_format(size, force_grouping=True)}
 
 
 def display_name(name: str, *, fallback_extension: str = "") -> str:

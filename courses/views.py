@@ -1,14 +1,11 @@
 """Admin views for teachers: roster and result imports with a preview, and the evidence ledger report."""
 
-import uuid
 from datetime import date
 from pathlib import PurePath
 
 import django_filters
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db.models import Q
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -28,9 +25,13 @@ from courses.imports import (
     ROSTER_COLUMNS,
     ImportFileError,
     chinese_headers,
+    discard_pending_file,
     import_results,
     import_roster,
+    keep_pending_file,
     read_table,
+    remove_stale_pending_files,
+    take_pending_file,
 )
 from courses.models import CoursePage, EvidenceRecord, EvidenceSourceKind
 from courses.permissions import access_cohort, evidence_visible_to
@@ -46,7 +47,15 @@ class TitledAdminMixin(WagtailAdminTemplateMixin):
 
 
 class BaseImportView(TitledAdminMixin, View):
-    """Upload → dry-run preview → confirm. The uploaded file waits in storage under a random name."""
+    """Upload → dry-run preview → confirm (or cancel).
+
+    Only a preview that can be confirmed keeps the uploaded file: it waits in the private storage, never served
+    (a roster holds students' names and e-mail addresses), under a random name, while its token, path and form
+    values wait in the session. A preview with row errors keeps nothing. Confirming reads the file and deletes
+    it; cancelling deletes it; a new preview in the same view replaces the session's earlier one. Files whose
+    session was abandoned are removed by any later preview, in any session, once they are a day old
+    (``remove_stale_pending_files``): no scheduled job to forget, and a teacher has a day to confirm.
+    """
 
     template_name = "courses/admin/import.html"
     form_class = RosterImportForm
@@ -65,7 +74,7 @@ class BaseImportView(TitledAdminMixin, View):
 
     def post(self, request):
         if "token" in request.POST:
-            return self.confirm(request)
+            return self.cancel(request) if "cancel" in request.POST else self.confirm(request)
         form = self.form_class(request.POST, request.FILES, user=request.user)
         if not form.is_valid():
             return self.render(form=form)
@@ -76,27 +85,24 @@ class BaseImportView(TitledAdminMixin, View):
         except ImportFileError as error:
             form.add_error("file", error)
             return self.render(form=form)
-        token = str(uuid.uuid4())
-        suffix = PurePath(upload.name).suffix.lower()
-        path = default_storage.save(f"imports/{token}{suffix}", ContentFile(content))
+        remove_stale_pending_files()
+        self.discard_earlier_preview(request)
+        params = self.params_for_session(form.cleaned_data)
+        report = self.run(request, rows=rows, params=params, dry_run=True)
+        if not report.is_valid:
+            return self.render(form=form, report=report)
+        token, path = keep_pending_file(content=content, suffix=PurePath(upload.name).suffix.lower())
         pending = request.session.get(SESSION_KEY, {})
-        pending[token] = {"path": path, "name": upload.name, "params": self.params_for_session(form.cleaned_data)}
+        pending[token] = {"path": path, "name": upload.name, "params": params, "view": self.url_name}
         request.session[SESSION_KEY] = pending
-        report = self.run(request, rows=rows, params=pending[token]["params"], dry_run=True)
         return self.render(form=form, report=report, confirm_form=ConfirmImportForm(initial={"token": token}))
 
     def confirm(self, request):
-        form = ConfirmImportForm(request.POST)
-        pending = request.session.get(SESSION_KEY, {})
-        if not form.is_valid() or str(form.cleaned_data["token"]) not in pending:
+        entry = self.take_pending(request)
+        content = take_pending_file(entry["path"]) if entry else None
+        if content is None:
             messages.error(request, _("This import has expired; upload the file again."))
             return redirect(self.url_name)
-        token = str(form.cleaned_data["token"])
-        entry = pending.pop(token)
-        request.session[SESSION_KEY] = pending
-        with default_storage.open(entry["path"], "rb") as stored:
-            content = stored.read()
-        default_storage.delete(entry["path"])
         rows = read_table(name=entry["name"], content=content, required=self.required_columns)
         report = self.run(request, rows=rows, params=entry["params"], dry_run=False)
         if report.applied:
@@ -107,6 +113,33 @@ class BaseImportView(TitledAdminMixin, View):
             )
             return redirect(self.url_name)
         return self.render(form=self.form_class(user=request.user), report=report)
+
+    def cancel(self, request):
+        entry = self.take_pending(request)
+        if entry:
+            discard_pending_file(entry["path"])
+        messages.info(request, _("The import was cancelled; nothing has been saved."))
+        return redirect(self.url_name)
+
+    def take_pending(self, request) -> dict | None:
+        """The session's waiting import named by the posted token, taken out of the session (``None``: unknown,
+        or another import view's)."""
+        form = ConfirmImportForm(request.POST)
+        pending = request.session.get(SESSION_KEY, {})
+        token = str(form.cleaned_data["token"]) if form.is_valid() else ""
+        if pending.get(token, {}).get("view") != self.url_name:
+            return None
+        entry = pending.pop(token)
+        request.session[SESSION_KEY] = pending
+        return entry
+
+    def discard_earlier_preview(self, request) -> None:
+        pending = request.session.get(SESSION_KEY, {})
+        earlier = [token for token, entry in pending.items() if entry.get("view") == self.url_name]
+        for token in earlier:
+            discard_pending_file(pending.pop(token)["path"])
+        if earlier:
+            request.session[SESSION_KEY] = pending
 
     def render(self, **context):
         context.update(

@@ -175,10 +175,10 @@ class VerifyCredentialForm(_UploadForm):
         if upload and text:
             raise ValidationError(_("Upload a file or paste the credential, not both."), code="both")
         if upload:
-            try:
-                text = self.read(upload).decode("utf-8").strip()
-            except UnicodeDecodeError:
-                text = ""
+            # Whatever a file holds is checked, never refused as missing: bytes that are not UTF-8 text (with
+            # replacement characters) or a blank file fail verification, the same answer as any other forgery.
+            cleaned["token"] = credential_token(self.read(upload).decode("utf-8", errors="replace"))
+            return cleaned
         if not text and not self.errors:
             raise ValidationError(_("Upload the credential file or paste the credential."), code="missing")
         cleaned["token"] = credential_token(text)

@@ -1,11 +1,14 @@
 """Teacher-facing admin: imports with preview, the evidence ledger report, scale validation, refusals."""
 
-from datetime import date
+import os
+from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from courses.models import Enrolment, ProficiencyScale
 from courses.services import record_evidence
@@ -191,3 +194,105 @@ def test_import_pages_name_themselves_in_the_breadcrumbs(client, teacher, cohort
     body = client.get(reverse("courses_import_roster")).content.decode()
     crumbs = body[body.index("w-breadcrumbs") : body.index("</header>")]
     assert "Import a class roster" in crumbs
+
+
+# --- Where a previewed file waits, and when it goes -------------------------------------------------------------
+
+
+@pytest.fixture
+def private(settings, tmp_path) -> Path:
+    """The private storage in a fresh folder; returns its ``imports`` folder, where previews wait."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "private", "base_url": None},
+        },
+    }
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return tmp_path / "private" / "imports"
+
+
+def waiting(folder: Path) -> list[str]:
+    return sorted(path.name for path in folder.glob("*")) if folder.exists() else []
+
+
+def preview_roster(client, cohort, text: str = "学号,姓,名\n2024010101,王,芳\n"):
+    return client.post(
+        reverse("courses_import_roster"),
+        {"cohort": cohort.pk, "enrolled_on": "2024-09-01", "file": roster_upload(text)},
+    )
+
+
+def token_of(preview) -> str:
+    return str(preview.context["confirm_form"].initial["token"])
+
+
+def test_a_preview_that_can_be_confirmed_waits_in_private_storage_until_confirmed(client, teacher, cohort, private):
+    login(client, teacher)
+    preview = preview_roster(client, cohort)
+    assert waiting(private) == [f"{token_of(preview)}.csv"]
+    assert not (private.parent.parent / "media").exists()
+    client.post(reverse("courses_import_roster"), {"token": token_of(preview)})
+    assert Enrolment.objects.filter(cohort=cohort).count() == 1
+    assert waiting(private) == []
+
+
+def test_a_preview_with_row_errors_keeps_no_file(client, teacher, cohort, private):
+    login(client, teacher)
+    response = preview_roster(client, cohort, "学号,姓,名\n,王,芳\n")
+    assert "nothing has been saved" in response.content.decode()
+    assert "confirm_form" not in response.context
+    assert waiting(private) == []
+
+
+def test_cancelling_a_preview_deletes_its_file_and_imports_nothing(client, teacher, cohort, private):
+    login(client, teacher)
+    token = token_of(preview_roster(client, cohort))
+    done = client.post(reverse("courses_import_roster"), {"token": token, "cancel": "1"}, follow=True)
+    assert "The import was cancelled; nothing has been saved." in done.content.decode()
+    assert waiting(private) == []
+    again = client.post(reverse("courses_import_roster"), {"token": token}, follow=True)
+    assert "This import has expired" in again.content.decode()
+    assert not Enrolment.objects.exists()
+
+
+def test_a_new_preview_replaces_the_sessions_earlier_one(client, teacher, cohort, private):
+    login(client, teacher)
+    first = token_of(preview_roster(client, cohort))
+    second = token_of(preview_roster(client, cohort, "学号,姓,名\n2024010102,李,强\n"))
+    assert waiting(private) == [f"{second}.csv"]
+    expired = client.post(reverse("courses_import_roster"), {"token": first}, follow=True)
+    assert "This import has expired" in expired.content.decode()
+    assert not Enrolment.objects.exists()
+
+
+def test_a_token_is_confirmed_only_by_the_import_that_made_it(client, teacher, cohort, private):
+    login(client, teacher)
+    token = token_of(preview_roster(client, cohort))
+    elsewhere = client.post(reverse("courses_import_results"), {"token": token}, follow=True)
+    assert "This import has expired" in elsewhere.content.decode()
+    assert waiting(private) == [f"{token}.csv"]  # still the roster's to confirm
+    client.post(reverse("courses_import_roster"), {"token": token})
+    assert Enrolment.objects.filter(cohort=cohort).count() == 1
+
+
+def test_a_preview_removes_files_left_waiting_for_more_than_a_day(client, teacher, cohort, private):
+    private.mkdir(parents=True)
+    abandoned, recent = private / "abandoned.csv", private / "recent.csv"
+    for path, age in ((abandoned, timedelta(days=1, minutes=1)), (recent, timedelta(hours=23))):
+        path.write_bytes(b"student_number\n")
+        moment = (timezone.now() - age).timestamp()
+        os.utime(path, (moment, moment))
+    login(client, teacher)
+    token = token_of(preview_roster(client, cohort))
+    assert waiting(private) == sorted([f"{token}.csv", "recent.csv"])
+
+
+def test_confirming_a_preview_whose_file_was_removed_says_it_expired(client, teacher, cohort, private):
+    login(client, teacher)
+    token = token_of(preview_roster(client, cohort))
+    (private / f"{token}.csv").unlink()
+    response = client.post(reverse("courses_import_roster"), {"token": token}, follow=True)
+    assert "This import has expired" in response.content.decode()
+    assert not Enrolment.objects.exists()

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from openpyxl import Workbook
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from courses.imports import ImportFileError, import_results, import_roster, read_table
 from courses.models import AssessmentResult, Enrolment, EvidenceRecord
@@ -215,3 +216,87 @@ def test_an_administrator_may_enrol_any_existing_account(cohort):
         cohort=cohort, rows=roster_rows("2023000004"), enrolled_on=date(2024, 9, 1), dry_run=False, imported_by=admin
     )
     assert report.applied and Enrolment.objects.filter(cohort=cohort, student=student).exists()
+
+
+# --- Limits: rows read, columns read, the csv module's own limit ---------------------------------------------
+
+
+@pytest.fixture
+def rows_read(monkeypatch) -> list[tuple]:
+    """Every row openpyxl hands out while the test runs (the header's pass and the data's)."""
+    read: list[tuple] = []
+    original = ReadOnlyWorksheet.iter_rows
+
+    def counting(self, *args, **kwargs):
+        for row in original(self, *args, **kwargs):
+            read.append(row)
+            yield row
+
+    monkeypatch.setattr(ReadOnlyWorksheet, "iter_rows", counting)
+    return read
+
+
+def far_value_workbook(*, row: int = 1, column: int = 1) -> bytes:
+    """A roster header and one more value at (row, column): openpyxl fills every missing row and column before it."""
+    book = Workbook()
+    book.active.append(list(ROSTER))
+    book.active.cell(row=row, column=column, value="2024010101")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_value_far_below_the_header_is_refused_after_reading_only_the_limit(settings, rows_read):
+    settings.KESAI_IMPORT_MAX_ROWS = 5
+    with pytest.raises(ImportFileError, match=r"The file has more than 5 rows\."):
+        read_table(name="roster.xlsx", content=far_value_workbook(row=100_000), required=ROSTER)
+    assert len(rows_read) == 1 + 6  # the header, then data rows 2–7: the sixth is one too many
+
+
+def test_blank_rows_count_toward_the_limit_but_are_left_out(settings):
+    settings.KESAI_IMPORT_MAX_ROWS = 3
+    content = far_value_workbook(row=4)  # rows 2 and 3 blank, row 4 holds a value: 3 data rows
+    rows = read_table(name="roster.xlsx", content=content, required=ROSTER)
+    assert [(row.line, row.values["student_number"]) for row in rows] == [(4, "2024010101")]
+    settings.KESAI_IMPORT_MAX_ROWS = 2
+    with pytest.raises(ImportFileError, match=r"more than 2 rows"):
+        read_table(name="roster.xlsx", content=content, required=ROSTER)
+
+
+def test_exactly_the_row_limit_is_accepted_and_one_more_refused(settings):
+    settings.KESAI_IMPORT_MAX_ROWS = 2
+    header = "student_number,family_name,given_name\n"
+    two = header + "2024010101,王,芳\n2024010102,李,强\n"
+    assert len(read_table(name="roster.csv", content=csv_bytes(two), required=ROSTER)) == 2
+    with pytest.raises(ImportFileError, match=r"more than 2 rows"):
+        read_table(name="roster.csv", content=csv_bytes(two + "2024010103,赵,敏\n"), required=ROSTER)
+
+
+def test_columns_right_of_the_header_are_never_read(rows_read):
+    content = far_value_workbook(row=2, column=16_384)  # column XFD, Excel's last
+    rows = read_table(name="roster.xlsx", content=content, required=ROSTER)
+    assert rows == []  # the only value of row 2 lies outside the header's three columns
+    assert [len(row) for row in rows_read[1:]] == [3]
+
+
+def test_a_csv_cell_over_the_csv_modules_limit_is_refused_with_its_line():
+    text = "student_number,family_name,given_name\n2024010101,王,芳\n2024010102," + "长" * 131_073 + ",强\n"
+    with pytest.raises(ImportFileError) as refused:
+        read_table(name="roster.csv", content=csv_bytes(text), required=ROSTER)
+    assert refused.value.messages == [
+        "Line 3 of the CSV file cannot be read: a cell is longer than 131,072 characters, or the file is damaged."
+    ]
+
+
+def test_a_workbook_that_unpacks_beyond_the_cap_is_refused_before_it_is_parsed(monkeypatch):
+    content = xlsx_bytes([["学号", "考核", "成绩"], *[["2024010101", "Listing practical", 75]] * 200])
+    monkeypatch.setattr("courses.imports.XLSX_MAX_UNPACKED_BYTES", 4096)
+    with pytest.raises(ImportFileError, match="unpacks to more than 0 MB"):
+        read_table(name="results.xlsx", content=content, required=RESULTS)
+    monkeypatch.setattr("courses.imports.XLSX_MAX_UNPACKED_BYTES", 10 * 1024 * 1024)
+    assert len(read_table(name="results.xlsx", content=content, required=RESULTS)) == 200
+
+
+def test_a_broken_zip_archive_named_xlsx_cannot_be_opened():
+    with pytest.raises(ImportFileError, match="The workbook cannot be opened"):
+        read_table(name="results.xlsx", content=b"PK\x03\x04 and then nothing a zip archive holds", required=RESULTS)

@@ -84,6 +84,18 @@ def test_oversized_file_is_refused(settings):
     assert "at most 1.0\xa0KB" in message
 
 
+def test_a_file_one_byte_over_the_limit_is_told_its_exact_size(settings):
+    settings.KESAI_UPLOAD_MAX_BYTES = 1024
+    message = refusal("big.pdf", PDF + b"0" * (1025 - len(PDF)))  # 1,025 bytes rounds to 1.0 KB, like the limit
+    assert message == "The file is 1.0\xa0KB (1,025 bytes); files can be at most 1.0\xa0KB."
+
+
+def test_a_file_well_over_the_limit_is_told_its_rounded_size(settings):
+    settings.KESAI_UPLOAD_MAX_BYTES = 1024
+    message = refusal("big.pdf", PDF + b"0" * 2000)
+    assert message.startswith("The file is 2.0\xa0KB; ")
+
+
 def test_empty_file_is_refused():
     assert "empty" in refusal("empty.pdf", b"")
 

@@ -204,6 +204,19 @@ def test_a_revoked_credential_says_so(transcript, school):
     assert answer(paste_credential(client_for(None), transcript.credential))["verdict"] == "Revoked"
 
 
+@pytest.mark.parametrize(
+    "content",
+    [b"MZ\x90\x00\x03\x00\xff\xfe" + bytes(64), b"\xff" * 8, b"  \n"],
+    ids=["program", "not UTF-8", "blank"],
+)
+def test_a_credential_file_that_holds_no_credential_is_not_genuine(transcript, content):
+    """Whatever a file holds is verified: bytes that are not text get the forgery's answer, not "upload one"."""
+    upload = SimpleUploadedFile("credential.jwt", content, content_type="application/octet-stream")
+    response = client_for(None).post(VERIFY, {"way": "credential", "credential_file": upload})
+    assert answer(response)["verdict"] == "Not genuine"
+    assert "Upload the credential file or paste the credential." not in response.content.decode()
+
+
 def test_a_credential_form_with_nothing_given_asks_for_one(transcript):
     response = client_for(None).post(VERIFY, {"way": "credential"})
     assert "Upload the credential file or paste the credential." in response.content.decode()
