@@ -18,12 +18,29 @@ import re
 from html.parser import HTMLParser
 from itertools import count
 
-from locust import HttpUser, between, task
+import gevent
+from locust import HttpUser, between, events, task
 
 PLAN = json.loads(open(os.environ["KESAI_LOAD_PLAN"], encoding="utf-8").read())  # noqa: SIM115
 NEXT_STUDENT = count()
 NEXT_JUDGE = count()
 CONFLICT = "changed this score while you were editing"
+#: Seconds after the last user has started before the figures start: long enough for every log-in to finish (a
+#: password hash is slow on purpose, and 50 of them at once keep two cores busy for several seconds).
+SETTLE_SECONDS = int(os.environ.get("KESAI_LOAD_SETTLE_SECONDS", "20"))
+
+
+@events.init.add_listener
+def measure_once_everyone_is_in(environment, **kwargs) -> None:
+    def on_spawning_complete(user_count: int) -> None:
+        def reset_after_settling() -> None:
+            gevent.sleep(SETTLE_SECONDS)
+            environment.stats.reset_all()
+            print(f"every user is in: the figures count from now on ({user_count} users)")
+
+        gevent.spawn(reset_after_settling)
+
+    environment.events.spawning_complete.add_listener(on_spawning_complete)
 
 
 class Forms(HTMLParser):

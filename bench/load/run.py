@@ -22,6 +22,7 @@ DATABASE_URL says otherwise). It exits with status 1 when any answer was a 5xx o
 import argparse
 import csv
 import os
+import resource
 import secrets
 import signal
 import subprocess
@@ -36,6 +37,7 @@ OUT = ROOT / "test-artifacts" / "load"
 PYTHON = sys.executable
 BIN = Path(sys.executable).parent
 HTML_BUDGET_P95_MS = 300
+SETTLE_SECONDS = 20
 
 
 def server_environment(database_url: str, conn_max_age: int) -> dict[str, str]:
@@ -124,11 +126,11 @@ def restart_postgres_later(after_seconds: float) -> subprocess.Popen:
 
 
 def run_locust(port: int, users: int, spawn_rate: int, seconds: int, plan: Path) -> Path:
-    """Spawn the users (logging in costs each one a password hash, by design slow), then reset the figures and
-    measure ``seconds`` with every user in."""
+    """Spawn the users and let them log in (a password hash each, slow by design), then reset the figures and
+    measure ``seconds`` with every user in (the locustfile resets them ``SETTLE_SECONDS`` after the last start)."""
     prefix = OUT / "locust"
-    ramp = -(-users // spawn_rate) + 2
-    env = {**os.environ, "KESAI_LOAD_PLAN": str(plan)}
+    ramp = -(-users // spawn_rate) + SETTLE_SECONDS
+    env = {**os.environ, "KESAI_LOAD_PLAN": str(plan), "KESAI_LOAD_SETTLE_SECONDS": str(SETTLE_SECONDS)}
     subprocess.run(
         [
             str(BIN / "locust"),
@@ -138,7 +140,6 @@ def run_locust(port: int, users: int, spawn_rate: int, seconds: int, plan: Path)
             f"--users={users}",
             f"--spawn-rate={spawn_rate}",
             f"--run-time={ramp + seconds}s",
-            "--reset-stats",
             f"--host=http://127.0.0.1:{port}",
             f"--csv={prefix}",
             "--only-summary",
@@ -206,15 +207,22 @@ def main() -> int:
     server = start_gunicorn(env, args.port, args.workers, access_log)
     workers_before = worker_pids(server.pid)
     restart = restart_postgres_later(args.restart_postgres_after) if args.restart_postgres_after else None
+    started, cpu_before = time.monotonic(), children_cpu_seconds()
     try:
         prefix = run_locust(args.port, args.users, args.spawn_rate, args.seconds, plan)
     finally:
+        elapsed, locust_cpu = time.monotonic() - started, children_cpu_seconds() - cpu_before
         workers_after = worker_pids(server.pid)
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+    web_cpu = children_cpu_seconds() - cpu_before - locust_cpu
     rows, statuses = report(prefix, access_log)
     print(f"gunicorn: {args.workers} workers, CONN_MAX_AGE={args.conn_max_age}; {args.users} users, {args.seconds} s")
     no_errors = print_table(rows, statuses)
+    print(
+        f"CPU over the {elapsed:.0f} s of the run ({os.cpu_count()} cores): gunicorn {web_cpu:.0f} s, "
+        f"locust {locust_cpu:.0f} s (the rest: PostgreSQL, the system, idle)"
+    )
     if restart is not None:
         started, finished = restart.communicate()[0].split()
         started, finished = float(started), float(finished)
@@ -222,6 +230,12 @@ def main() -> int:
         same = workers_before == workers_after
         print(f"web workers before and after: {sorted(workers_before)} → {sorted(workers_after)} (same: {same})")
     return 0 if no_errors or restart is not None else 1
+
+
+def children_cpu_seconds() -> float:
+    """CPU time (user + system) of the child processes that have ended, their own children included."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def worker_pids(master_pid: int) -> set[int]:
