@@ -198,10 +198,13 @@ else:
 # Transcript signing: the Ed25519 key that signs transcript credentials (portfolios.transcripts.signing).
 # KESAI_SIGNING_KEY holds the PEM text itself and wins over KESAI_SIGNING_KEY_FILE, a path to a PEM file
 # (`manage.py create_signing_key` writes one). Every web node and worker must use the same key, and it must
-# outlive every transcript: a new key makes all earlier transcripts fail verification.
+# outlive every transcript it signed, or be listed among the retired keys below when it is replaced.
 KESAI_SIGNING_KEY = os.environ.get("KESAI_SIGNING_KEY", "")
 KESAI_SIGNING_KEY_FILE = Path(os.environ.get("KESAI_SIGNING_KEY_FILE", BASE_DIR / "var" / "signing-key.pem"))
 KESAI_SIGNING_KEY_AUTOCREATE = False  # dev and test settings create a missing key file on first use
+# Public keys of replaced signing keys (PEM blocks in one file): what they signed still verifies. See
+# docs/deployment.md, "Rotating the signing key".
+KESAI_RETIRED_PUBLIC_KEYS_FILE = os.environ.get("KESAI_RETIRED_PUBLIC_KEYS_FILE", "")
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Kesai"

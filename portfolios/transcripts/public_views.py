@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from portfolios.transcripts.credential import default_site_url, issuer_document
-from portfolios.transcripts.signing import public_jwk
+from portfolios.transcripts.signing import public_jwk, verification_keys
 from themes.models import BrandingSettings
 
 CACHE_SECONDS = 3600
@@ -27,7 +27,7 @@ def issuer_profile(request: HttpRequest) -> JsonResponse:
 
 @require_safe
 def issuer_jwks(request: HttpRequest) -> JsonResponse:
-    return _public_json({"keys": [public_jwk()]})
+    return _public_json({"keys": [public_jwk(key) for key in verification_keys().values()]})
 
 
 def _issuer_name(language: str) -> str:

@@ -137,6 +137,42 @@ def load_signing_key() -> Ed25519PrivateKey:
         return _parse_private_key(path.read_bytes())
 
 
+def retired_public_keys() -> list[Ed25519PublicKey]:
+    """The public keys of earlier signing keys (``KESAI_RETIRED_PUBLIC_KEYS_FILE``, PEM blocks one after another).
+
+    Transcripts signed with them still verify, and the JWKS publishes them, so a key can be replaced without
+    breaking what it signed. A key that leaked must not be listed: everything it signed then fails verification.
+    """
+    path = settings.KESAI_RETIRED_PUBLIC_KEYS_FILE
+    return list(_parse_public_keys(Path(path).read_bytes())) if path else []
+
+
+@lru_cache(maxsize=8)
+def _parse_public_keys(pem_blocks: bytes) -> tuple[Ed25519PublicKey, ...]:
+    keys = []
+    for block in re.findall(rb"-----BEGIN PUBLIC KEY-----.+?-----END PUBLIC KEY-----", pem_blocks, flags=re.S):
+        try:
+            key = serialization.load_pem_public_key(block + b"\n")
+        except ValueError as error:
+            raise ImproperlyConfigured(f"A retired signing key is not a readable PEM public key: {error}") from None
+        if not isinstance(key, Ed25519PublicKey):
+            raise ImproperlyConfigured("Retired signing keys must be Ed25519 public keys.")
+        keys.append(key)
+    return tuple(keys)
+
+
+def public_key_pem(public_key: Ed25519PublicKey) -> bytes:
+    return public_key.public_bytes(
+        encoding=serialization.Encoding.PEM, format=serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+
+
+def verification_keys() -> dict[str, Ed25519PublicKey]:
+    """Every key this issuer's transcripts may be signed with, by key id: the current one first, then retired ones."""
+    current = load_signing_key().public_key()
+    return {key_id(key): key for key in (current, *retired_public_keys())}
+
+
 @lru_cache(maxsize=8)
 def _parse_private_key(pem: bytes) -> Ed25519PrivateKey:
     try:
@@ -197,8 +233,10 @@ def verify_vc_jwt(
     Checks, in order: three canonical base64url segments; a header of only ``alg`` EdDSA, ``typ`` JWT and our
     ``kid``; the Ed25519 signature; registered claims equal to the credential's own fields (OB 3.0's rule);
     ``nbf`` reached and ``exp`` not passed. Returns the credential without the registered claims.
+
+    Without ``public_key``, the key is the one the header's ``kid`` names among :func:`verification_keys` (the
+    current key and the retired ones).
     """
-    public_key = _public(public_key)
     if isinstance(token, bytes):
         try:
             token = token.decode("ascii")
@@ -215,7 +253,12 @@ def verify_vc_jwt(
         raise MalformedCredential(f"Unexpected JOSE headers: {sorted(set(header) - ALLOWED_HEADERS)}.")
     if header.get("typ", HEADER_TYPE) != HEADER_TYPE:
         raise MalformedCredential(f"The token type must be {HEADER_TYPE!r}.")
-    if "kid" in header and header["kid"] != key_id(public_key):
+    if public_key is None:
+        keys = verification_keys()
+        public_key = keys.get(header["kid"]) if "kid" in header else next(iter(keys.values()))
+    elif "kid" in header and header["kid"] != key_id(public_key):
+        public_key = None
+    if public_key is None:
         raise UnknownSigningKey("The token names a key this issuer does not hold.")
     try:
         public_key.verify(_b64decode(signature_segment), f"{header_segment}.{payload_segment}".encode("ascii"))

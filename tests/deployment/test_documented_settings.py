@@ -39,7 +39,7 @@ names = [
     "PRIVATE_MEDIA_ROOT", "WAGTAILADMIN_BASE_URL", "CSRF_TRUSTED_ORIGINS", "SECURE_SSL_REDIRECT",
     "SECURE_HSTS_SECONDS", "EMAIL_BACKEND", "EMAIL_HOST", "DEFAULT_FROM_EMAIL", "TIME_ZONE", "LOGGING",
     "KESAI_VERIFY_RATE", "KESAI_VERIFY_UPLOAD_RATE", "KESAI_SHARE_LINK_RATE", "RATELIMIT_IP_META_KEY",
-    "KESAI_CLIENT_IP_HEADER",
+    "KESAI_CLIENT_IP_HEADER", "KESAI_RETIRED_PUBLIC_KEYS_FILE",
     "INSTALLED_APPS", "RQ_QUEUES",
 ]
 found = {{name: getattr(settings, name, None) for name in names}}
@@ -65,6 +65,7 @@ VALUES = {
     "PRIVATE_MEDIA_ROOT": "/srv/kesai/private-media",
     "STATIC_ROOT": "/srv/kesai/static",
     "SITE_URL": "https://kesai.example.edu",
+    "KESAI_RETIRED_PUBLIC_KEYS_FILE": "/etc/kesai/retired-signing-keys.pem",
     "CSRF_TRUSTED_ORIGINS": "https://kesai.example.edu,https://www.kesai.example.edu",
     "SECURE_SSL_REDIRECT": "false",
     "SECURE_HSTS_SECONDS": "600",
@@ -94,6 +95,7 @@ EXERCISED_ELSEWHERE = {
     "CONN_MAX_AGE": "tests/faults/test_postgres_restart.py",
     "KESAI_VERIFY_RATE": "tests/faults/test_postgres_restart.py",
     "KESAI_SIGNING_KEY_FILE": "tests/deployment/test_documented_settings.py",
+    "KESAI_RETIRED_PUBLIC_KEYS_FILE": "tests/transcripts/test_signing.py",
 }
 
 
@@ -220,6 +222,7 @@ def test_folders_site_url_and_trusted_origins(configured):
     assert configured["PRIVATE_MEDIA_ROOT"] == "/srv/kesai/private-media"
     assert configured["STATIC_ROOT"] == "/srv/kesai/static"
     assert configured["WAGTAILADMIN_BASE_URL"] == "https://kesai.example.edu"
+    assert configured["KESAI_RETIRED_PUBLIC_KEYS_FILE"] == "/etc/kesai/retired-signing-keys.pem"
     assert configured["CSRF_TRUSTED_ORIGINS"] == ["https://kesai.example.edu", "https://www.kesai.example.edu"]
 
 

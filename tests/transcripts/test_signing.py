@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed448 import Ed448PrivateKey
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -32,7 +33,9 @@ from portfolios.transcripts.signing import (
     key_id,
     load_signing_key,
     public_jwk,
+    public_key_pem,
     sign_vc_jwt,
+    verification_keys,
     verify_vc_jwt,
 )
 from tests.transcripts.samples import sample_snapshot
@@ -358,3 +361,72 @@ def test_jwks_publishes_the_public_key_and_nothing_private(client):
     assert published["kid"] == key_id()
     assert {"kty": "OKP", "crv": "Ed25519", "use": "sig", "alg": "EdDSA"}.items() <= published.items()
     assert "d" not in published
+
+
+# --- rotating the key --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def rotated(tmp_path, settings):
+    """The key in use is retired to a file with ``create_signing_key --retire-to`` and a new one replaces it.
+    Returns the old key and the file of retired public keys (not yet named in the settings)."""
+    old = load_signing_key()
+    retired_file = tmp_path / "retired-signing-keys.pem"
+    call_command("create_signing_key", force=True, retire_to=retired_file, stdout=io.StringIO())
+    assert key_id(load_signing_key().public_key()) != key_id(old.public_key())
+    return old, retired_file
+
+
+def test_after_a_rotation_what_the_retired_key_signed_still_verifies(credential, rotated, settings):
+    old, retired_file = rotated
+    signed_before = sign_vc_jwt(credential, private_key=old)
+    settings.KESAI_RETIRED_PUBLIC_KEYS_FILE = str(retired_file)
+    assert verify_vc_jwt(signed_before) == credential
+    assert verify_vc_jwt(sign_vc_jwt(credential)) == credential  # the new key signs from now on
+
+
+def test_a_replaced_key_not_listed_as_retired_verifies_nothing_it_signed(credential, rotated):
+    """What to do when a key leaked: replace it and do not list it, so its signatures no longer count."""
+    old, _ = rotated
+    with pytest.raises(UnknownSigningKey):
+        verify_vc_jwt(sign_vc_jwt(credential, private_key=old))
+
+
+def test_a_retired_key_does_not_lend_its_id_to_another_signature(credential, rotated, settings, other_key):
+    old, retired_file = rotated
+    settings.KESAI_RETIRED_PUBLIC_KEYS_FILE = str(retired_file)
+    forged = handmade_token(
+        header={"alg": "EdDSA", "typ": "JWT", "kid": key_id(old.public_key())},
+        payload_segment=json_segment({**credential, **claims_for(credential)}),
+        key=other_key,
+    )
+    with pytest.raises(BadSignature):
+        verify_vc_jwt(forged)
+
+
+@pytest.mark.urls("tests.transcripts.urls_public")
+def test_jwks_publishes_the_current_key_first_then_the_retired_ones(client, rotated, settings):
+    old, retired_file = rotated
+    call_command("create_signing_key", force=True, retire_to=retired_file, stdout=io.StringIO())  # a second rotation
+    settings.KESAI_RETIRED_PUBLIC_KEYS_FILE = str(retired_file)
+    kids = [key["kid"] for key in client.get("/.well-known/jwks.json").json()["keys"]]
+    assert len(kids) == 3
+    assert kids[0] == key_id()
+    assert kids[1] == key_id(old.public_key())
+    assert all("d" not in key for key in client.get("/.well-known/jwks.json").json()["keys"])
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        public_key_pem(Ed448PrivateKey.generate().public_key()),
+        b"-----BEGIN PUBLIC KEY-----\nbm90IGEga2V5\n-----END PUBLIC KEY-----\n",
+    ],
+    ids=["an Ed448 key", "not a key"],
+)
+def test_a_retired_keys_file_that_holds_no_ed25519_public_key_is_refused(tmp_path, settings, content):
+    retired_file = tmp_path / "retired.pem"
+    retired_file.write_bytes(content)
+    settings.KESAI_RETIRED_PUBLIC_KEYS_FILE = str(retired_file)
+    with pytest.raises(ImproperlyConfigured, match=r"Retired signing keys must be Ed25519|not a readable PEM"):
+        verification_keys()

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from portfolios.transcripts.signing import key_id, write_signing_key
+from portfolios.transcripts.signing import key_id, load_signing_key, public_key_pem, write_signing_key
 
 
 class Command(BaseCommand):
@@ -18,9 +18,21 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="Replace the key that is there.")
         parser.add_argument("--path", type=Path, help="Write the key here instead of KESAI_SIGNING_KEY_FILE.")
+        parser.add_argument(
+            "--retire-to",
+            type=Path,
+            metavar="FILE",
+            help="First append the public key of the key in use now to FILE (KESAI_RETIRED_PUBLIC_KEYS_FILE), so "
+            "that the transcripts it signed keep verifying.",
+        )
 
     def handle(self, *args, **options):
         path = options["path"] or Path(settings.KESAI_SIGNING_KEY_FILE)
+        if options["retire_to"]:
+            current = load_signing_key().public_key()
+            with open(options["retire_to"], "ab") as retired:
+                retired.write(public_key_pem(current))
+            self.stdout.write(f"Added the key in use now (key id {key_id(current)}) to {options['retire_to']}.")
         try:
             key = write_signing_key(path=path, force=options["force"])
         except FileExistsError:
