@@ -253,11 +253,7 @@ def verify_vc_jwt(
         raise MalformedCredential(f"Unexpected JOSE headers: {sorted(set(header) - ALLOWED_HEADERS)}.")
     if header.get("typ", HEADER_TYPE) != HEADER_TYPE:
         raise MalformedCredential(f"The token type must be {HEADER_TYPE!r}.")
-    if public_key is None:
-        keys = verification_keys()
-        public_key = keys.get(header["kid"]) if "kid" in header else next(iter(keys.values()))
-    elif "kid" in header and header["kid"] != key_id(public_key):
-        public_key = None
+    public_key = _key_named(header, public_key)
     if public_key is None:
         raise UnknownSigningKey("The token names a key this issuer does not hold.")
     try:
@@ -279,6 +275,19 @@ def verify_vc_jwt(
     if "exp" in expected and moment - LEEWAY_SECONDS >= expected["exp"]:
         raise Expired("The credential has expired.")
     return credential
+
+
+def _key_named(header: dict, public_key: Ed25519PublicKey | None) -> Ed25519PublicKey | None:
+    """The key to check a token with: the one its ``kid`` names among ours (or ``public_key``, if given), the
+    current key when it names none; ``None`` when it names a key we do not hold (or is not text)."""
+    if "kid" not in header:
+        return public_key or load_signing_key().public_key()
+    kid = header["kid"]
+    if not isinstance(kid, str):
+        return None
+    if public_key is not None:
+        return public_key if kid == key_id(public_key) else None
+    return verification_keys().get(kid)
 
 
 _CLAIM_NAMES = ("iss", "jti", "nbf", "sub", "exp")

@@ -430,3 +430,14 @@ def test_a_retired_keys_file_that_holds_no_ed25519_public_key_is_refused(tmp_pat
     settings.KESAI_RETIRED_PUBLIC_KEYS_FILE = str(retired_file)
     with pytest.raises(ImproperlyConfigured, match=r"Retired signing keys must be Ed25519|not a readable PEM"):
         verification_keys()
+
+
+@pytest.mark.parametrize("kid", [[], {"a": 1}, 7, None])
+def test_a_key_id_that_is_no_text_names_no_key(credential, kid):
+    token = handmade_token(
+        header={"alg": "EdDSA", "typ": "JWT", "kid": kid},
+        payload_segment=json_segment({**credential, **claims_for(credential)}),
+        key=load_signing_key(),
+    )
+    with pytest.raises(UnknownSigningKey):
+        verify_vc_jwt(token)
